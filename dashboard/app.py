@@ -1,0 +1,28 @@
+"""Entry point: `streamlit run dashboard/app.py` (or `make run`)."""
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts only dashboard/ on the path; pages import core and dashboard.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import streamlit as st  # noqa: E402
+
+from dashboard.registry import HOME, available_pages  # noqa: E402
+from dashboard.sidebar import render_sidebar  # noqa: E402
+
+st.set_page_config(page_title="Deep learning, hands on", page_icon="🧠", layout="wide")
+navigation = st.navigation(
+    [
+        st.Page(
+            page.path,
+            title=page.title,
+            icon=page.icon,
+            url_path=page.url_path or None,
+            default=page is HOME,
+        )
+        for page in available_pages()
+    ]
+)
+render_sidebar()
+navigation.run()
