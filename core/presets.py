@@ -1,0 +1,99 @@
+"""One-click runs: the classic tutorials (with the number they printed) and fast classroom demos.
+
+Tutorial presets take minutes on a laptop CPU; `bench/bench_training.py` runs
+them all and prints our accuracy next to the tutorial's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import ModelConfig
+from core.training import TrainConfig
+
+
+@dataclass(frozen=True)
+class Preset:
+    title: str  # what the teacher picks
+    config: TrainConfig  # the run it starts
+    tutorial_accuracy: float | None  # test accuracy the tutorial printed; None for our own demos
+    source: str  # where the number comes from, or what the demo shows
+
+
+PRESETS: dict[str, Preset] = {
+    "fast_softmax": Preset(
+        "Fast: softmax regression on 5 000 digits (seconds)",
+        TrainConfig("mnist", ModelConfig("softmax"), "sgd", 0.5, 50, 3, 5_000, 0.1, 0),
+        None,
+        "classroom demo: a linear classifier already reads most digits",
+    ),
+    "fast_mlp": Preset(
+        "Fast: MLP 128 relu on 10 000 digits (seconds)",
+        TrainConfig(
+            "mnist", ModelConfig("mlp", 1, 128, "relu"), "adam", 1e-3, 64, 3, 10_000, 0.1, 0
+        ),
+        None,
+        "classroom demo: one hidden layer beats the linear model",
+    ),
+    "fast_cnn_mnist": Preset(
+        "Fast CNN on all of MNIST (about a minute)",
+        TrainConfig(
+            "mnist", ModelConfig("cnn_fast", dropout_rate=0.3), "adam", 1e-3, 64, 3, 60_000, 0.1, 0
+        ),
+        None,
+        "classroom demo: a small convnet passes 99 %",
+    ),
+    "fast_cnn_fashion": Preset(
+        "Fast CNN on all of Fashion-MNIST (about a minute)",
+        TrainConfig(
+            "fashion_mnist",
+            ModelConfig("cnn_fast", dropout_rate=0.3),
+            "adam",
+            1e-3,
+            64,
+            4,
+            60_000,
+            0.1,
+            0,
+        ),
+        None,
+        "classroom demo: clothes are harder than digits, about 90 %",
+    ),
+    "tutorial_fashion_softmax": Preset(
+        "Tutorial: softmax regression on Fashion-MNIST, GD, batch 100, 10 epochs",
+        TrainConfig("fashion_mnist", ModelConfig("softmax"), "sgd", 0.1, 100, 10, 60_000, 0.0, 0),
+        0.836,
+        "softmax regression tutorial on Fashion-MNIST (gradient descent, batch 100, 10 epochs)",
+    ),
+    "tutorial_mnist_softmax": Preset(
+        "Tutorial: softmax regression on MNIST, 1000 steps of 50, GD",
+        # 1000 steps of 50 = one pass over 50 000 images
+        TrainConfig("mnist", ModelConfig("softmax"), "sgd", 0.5, 50, 1, 50_000, 0.0, 0),
+        0.91,
+        "TensorFlow's 'MNIST for ML beginners' (GradientDescentOptimizer(0.5))",
+    ),
+    "tutorial_dense512": Preset(
+        "Tutorial: Dense 512 relu + softmax, RMSprop, 5 epochs of 128",
+        TrainConfig(
+            "mnist", ModelConfig("mlp", 1, 512, "relu"), "rmsprop", 1e-3, 128, 5, 60_000, 0.0, 0
+        ),
+        0.980,
+        "Chollet, Deep Learning with Python, chapter 2",
+    ),
+    "tutorial_cnn": Preset(
+        "Tutorial: the 5x5 CNN with Adam 1e-4 (long: 17 epochs)",
+        # 20 000 steps of 50 = 1 000 000 images, about 17 passes over 60 000
+        TrainConfig(
+            "mnist", ModelConfig("cnn", dropout_rate=0.5), "adam", 1e-4, 50, 17, 60_000, 0.0, 0
+        ),
+        0.992,
+        "TensorFlow's 'Deep MNIST for experts'",
+    ),
+}
+
+
+def preset_for(key: str) -> Preset:
+    try:
+        return PRESETS[key]
+    except KeyError:
+        raise ValueError(f"unknown preset {key!r}; choose one of {', '.join(PRESETS)}") from None
