@@ -1,0 +1,155 @@
+"""Load an uploaded .keras file safely, check it can read MNIST, and ask it about one image.
+
+    from core.model_check import load_model_bytes, class_probabilities, entropy_bits
+    checked = load_model_bytes(open("my_model.keras", "rb").read())
+    p = class_probabilities(checked.model, image_28x28)     # 10 probabilities summing to 1
+
+A model here must take one 28x28 image (as (28, 28), (28, 28, 1) or a flat 784)
+and give 10 numbers. Softmax outputs are used as they are; raw scores (logits)
+are turned into probabilities with a softmax, and the check says which it is.
+TensorFlow is imported only inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from core.information import softmax
+
+MAX_MODEL_BYTES = 20_000_000  # same as the upload limit in .streamlit/config.toml
+NUM_CLASSES = 10
+INPUT_SHAPES = ((28, 28), (28, 28, 1), (784,))  # per-image shapes a model may expect
+ZIP_MAGIC = b"PK\x03\x04"  # a .keras file is a zip archive
+
+
+class ModelCheckError(ValueError):
+    """A model file or object the page cannot use; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class CheckedModel:
+    model: Any  # keras.Model that passed the checks
+    input_shape: tuple[int, ...]  # per-image shape it expects, one of INPUT_SHAPES
+    gives_probabilities: bool  # False: it outputs logits and a softmax is applied here
+    parameters: int  # trainable and frozen weights together
+
+
+def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedModel:
+    """Load a .keras upload with Keras' safe mode (no arbitrary code), then check its shapes."""
+    if len(data) == 0:
+        raise ModelCheckError("the model file is empty")
+    if len(data) > max_bytes:
+        raise ModelCheckError(
+            f"the model file is {len(data) / 1e6:.1f} MB; up to {max_bytes / 1e6:.0f} MB is accepted"
+        )
+    if not data.startswith(ZIP_MAGIC):
+        raise ModelCheckError(
+            "this is not a Keras model: a .keras file (from model.save('name.keras')) is a zip "
+            "archive, and this file is not one"
+        )
+    import keras
+
+    # Keras reads a path, so the bytes go to a private temporary file, deleted right after.
+    handle, path = tempfile.mkstemp(suffix=".keras")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        model = keras.saving.load_model(path, safe_mode=True, compile=False)
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise ModelCheckError(f"the model file is damaged or cut short ({error})") from None
+    except Exception as error:  # Keras raises ValueError, TypeError, KeyError... for bad files
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise ModelCheckError(
+            f"Keras could not load this file as a model ({type(error).__name__}: {first_line[:300]})"
+        ) from None
+    finally:
+        os.unlink(path)
+    return check_model(model)
+
+
+def check_model(model: Any) -> CheckedModel:
+    """A model qualifies when it has one input of a 28x28 image and one output of 10 classes."""
+    inputs = getattr(model, "inputs", None)
+    outputs = getattr(model, "outputs", None)
+    if not inputs or not outputs:
+        raise ModelCheckError(
+            "the model has no defined input and output; build it with keras.Input(shape=(28, 28))"
+        )
+    if len(inputs) != 1 or len(outputs) != 1:
+        raise ModelCheckError(
+            f"the model has {len(inputs)} inputs and {len(outputs)} outputs; one of each is needed"
+        )
+    input_shape = tuple(inputs[0].shape[1:])
+    if input_shape not in INPUT_SHAPES:
+        accepted = ", ".join(str(shape) for shape in INPUT_SHAPES)
+        raise ModelCheckError(
+            f"the model expects images of shape {input_shape}, but this page gives 28 x 28 "
+            f"images; accepted input shapes are {accepted}"
+        )
+    output_shape = tuple(outputs[0].shape[1:])
+    if output_shape != (NUM_CLASSES,):
+        raise ModelCheckError(
+            f"the model outputs shape {output_shape}; 10 class scores, shape (10,), are needed"
+        )
+    plain = np.stack([np.zeros((28, 28)), np.full((28, 28), 0.5)])  # black and grey images
+    probe = _raw_outputs(model, input_shape, plain)
+    if not np.all(np.isfinite(probe)):
+        raise ModelCheckError("the model outputs NaN or infinity on a plain image")
+    return CheckedModel(
+        model, input_shape, looks_like_probabilities(probe), int(model.count_params())
+    )
+
+
+def looks_like_probabilities(outputs: np.ndarray, tolerance: float = 1e-3) -> bool:
+    """Rows of non-negative numbers summing to 1, as a softmax layer gives."""
+    outputs = np.asarray(outputs, dtype=np.float64)
+    return bool(np.all(outputs >= 0) and np.allclose(outputs.sum(axis=-1), 1.0, atol=tolerance))
+
+
+def _raw_outputs(model: Any, input_shape: tuple[int, ...], images: np.ndarray) -> np.ndarray:
+    batch = np.asarray(images, dtype=np.float32).reshape((len(images), *input_shape))
+    return np.array(model(batch, training=False), dtype=np.float64)
+
+
+def class_probabilities(checked: CheckedModel, images: np.ndarray) -> np.ndarray:
+    """(10,) probabilities for one (28, 28) image, or (N, 10) for (N, 28, 28) images."""
+    images = np.asarray(images, dtype=np.float32)
+    single = images.ndim == 2
+    batch = images[None] if single else images
+    if batch.ndim != 3 or batch.shape[1:] != (28, 28):
+        raise ValueError(f"expected a (28, 28) image or (N, 28, 28) images, got {images.shape}")
+    outputs = _raw_outputs(checked.model, checked.input_shape, batch)
+    probabilities = outputs if checked.gives_probabilities else softmax(outputs, axis=-1)
+    probabilities = probabilities / probabilities.sum(axis=-1, keepdims=True)  # float32 drift
+    return probabilities[0] if single else probabilities
+
+
+# --- what one prediction says -----------------------------------------------------------
+
+
+def entropy_bits(p: np.ndarray) -> float:
+    """H(p) = -sum p log2 p, with 0 log 0 = 0: 0 bits is certain, log2(10) = 3.32 is a blind guess."""
+    p = np.asarray(p, dtype=np.float64)
+    positive = p[p > 0]
+    return float(-(positive * np.log2(positive)).sum())
+
+
+def example_loss(p: np.ndarray, true_label: int, eps: float = 1e-7) -> float:
+    """Cross-entropy of one example, -ln p(true), in nats as Keras reports it (eps avoids ln 0)."""
+    p = np.asarray(p, dtype=np.float64)
+    if not 0 <= true_label < len(p):
+        raise ValueError(f"true_label must be a class index 0..{len(p) - 1}, got {true_label}")
+    return float(-np.log(p[true_label] + eps))
+
+
+def top_classes(p: np.ndarray, k: int = 3) -> list[tuple[int, float]]:
+    """The k most probable classes as (index, probability), most probable first."""
+    p = np.asarray(p, dtype=np.float64)
+    order = np.argsort(-p, kind="stable")[:k]
+    return [(int(index), float(p[index])) for index in order]
