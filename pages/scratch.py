@@ -1,0 +1,333 @@
+"""From scratch: a NumPy two-layer net, its gradient by nudging and by backpropagation."""
+
+import numpy as np
+import streamlit as st
+
+from core.data import DATASETS, OFFLINE_DEFAULT, DatasetError, load_dataset
+from core.scratch import (
+    ACTIVATIONS,
+    MAX_HIDDEN_SIZE,
+    MAX_ITERATIONS,
+    SIMPLE_INPUT,
+    SIMPLE_TARGET,
+    SimpleNet,
+    TrainConfig,
+    TwoLayerNet,
+    flatten_images,
+    forward_steps,
+    gradient_check,
+    weight_mosaic,
+)
+from dashboard.scratch_figures import (
+    accuracy_figure,
+    loss_figure,
+    picture_figure,
+    probabilities_figure,
+    weights_figure,
+)
+from dashboard.scratch_training import start_training, tutorial_table
+from dashboard.url_state import seed_from_url, write_to_url
+
+MAX_CHECK_PARAMETERS = 40_000  # 784-50-10 (the tutorial's check): a few seconds of nudging
+MAX_CHECK_EXAMPLES = 100  # the loss of a bigger batch makes each of the nudges slower
+JOB_KEY, TRAINED_KEY, CHECK_KEY = "scratch_job", "scratch_trained", "scratch_check"
+
+DEFAULTS = {
+    "scratch_dataset": "mnist",
+    "scratch_example": 0,
+    "scratch_check_hidden": 10,
+    "scratch_check_examples": 3,
+    "scratch_check_activation": "sigmoid",
+    "scratch_hidden": 50,
+    "scratch_activation": "sigmoid",
+    "scratch_learning_rate": 0.1,
+    "scratch_batch": 100,
+    "scratch_iterations": 10_000,
+    "scratch_weight_scale": 0.01,
+}
+
+st.title("From scratch: backpropagation vs the numerical gradient")
+st.markdown(
+    "A two-layer network written in plain NumPy. Its gradient is computed twice: by "
+    "**nudging** every weight up and down (slow, but obviously right) and by "
+    "**backpropagation** (the chain rule, fast). Both agree; only one is usable for training."
+)
+
+for problem in seed_from_url(DEFAULTS, page="scratch"):
+    st.warning(problem)
+for key, value in DEFAULTS.items():
+    st.session_state.setdefault(key, value)
+if st.session_state["scratch_dataset"] not in DATASETS:
+    st.warning(f"Unknown data set {st.session_state['scratch_dataset']!r}: showing MNIST.")
+    st.session_state["scratch_dataset"] = "mnist"
+
+dataset_name = st.selectbox(
+    "Data set",
+    list(DATASETS),
+    format_func=lambda name: DATASETS[name].title,
+    key="scratch_dataset",
+)
+try:
+    (x_train, y_train), (x_test, y_test), info = load_dataset(dataset_name)
+except DatasetError as error:
+    st.error(f"{error}")
+    st.info(f"Choose '{DATASETS[OFFLINE_DEFAULT].title}' above: it needs no download.")
+    write_to_url(DEFAULTS)
+    st.stop()
+
+trained = st.session_state.get(TRAINED_KEY)
+forward_tab, check_tab, train_tab, weights_tab = st.tabs(
+    ["1 · Forward pass", "2 · Gradient check", "3 · Train", "4 · Hidden weights"]
+)
+
+# --- 1. forward pass ------------------------------------------------------------------------
+with forward_tab:
+    with st.expander("Warm-up: one layer, 2 inputs, 3 classes (the tutorial's simpleNet)"):
+        simple = SimpleNet()
+        scores = simple.predict(SIMPLE_INPUT)
+        st.latex(r"p = x\,W,\qquad L = -\sum_k t_k \log \operatorname{softmax}(p)_k")
+        left, right = st.columns(2)
+        left.write("x =")
+        left.write(SIMPLE_INPUT[np.newaxis])
+        left.write("W =")
+        left.write(simple.W)
+        right.write("p = x W =")
+        right.write(scores[np.newaxis])
+        right.write(
+            f"t = {SIMPLE_TARGET.astype(int).tolist()}, loss L = {simple.loss(SIMPLE_INPUT, SIMPLE_TARGET):.6f}"
+        )
+        st.write("∂L/∂W by the numerical gradient (nudging each of the 6 weights by ±0.0001):")
+        st.write(simple.numerical_gradient(SIMPLE_INPUT, SIMPLE_TARGET))
+
+    if trained is not None and trained["dataset"] == dataset_name:
+        net = trained["net"]
+        st.caption(f"The net you trained: {trained['label']}.")
+    else:
+        net = TwoLayerNet(x_train[0].size, 50, len(info.class_names), seed=0)
+        st.caption(
+            "An untrained 784-50-10 net (weights ~ 0.01 · N(0, 1)): every probability is near "
+            "1/10. Train one in tab 3 and it appears here."
+        )
+    example = st.number_input(
+        f"Test picture (0 to {len(x_test) - 1})", step=1, key="scratch_example"
+    )
+    if not 0 <= example < len(x_test):
+        st.error(f"Picture {example} does not exist: choose 0 to {len(x_test) - 1}.")
+    else:
+        steps, arrays = forward_steps(net, flatten_images(x_test[example : example + 1]))
+        true_class = int(y_test[example])
+        st.latex(
+            r"a_1 = x W_1 + b_1,\quad z_1 = h(a_1),\quad a_2 = z_1 W_2 + b_2,\quad "
+            r"y = \operatorname{softmax}(a_2),\quad L = -\log y_{\text{true}}"
+        )
+        st.latex(ACTIVATIONS[net.activation_name].formula)
+        st.dataframe(
+            [
+                {
+                    "array": step.name,
+                    "shape": " × ".join(map(str, step.shape)),
+                    "computed as": step.formula,
+                    "what it is": step.meaning,
+                }
+                for step in steps
+            ],
+            hide_index=True,
+        )
+        picture, probabilities = st.columns([1, 2])
+        picture.plotly_chart(
+            picture_figure(
+                x_test[example], f"x: picture {example}, a {info.class_names[true_class]}"
+            )
+        )
+        probabilities.plotly_chart(
+            probabilities_figure(arrays["y"][0], info.class_names, true_class)
+        )
+        loss = -np.log(arrays["y"][0, true_class])
+        st.write(
+            f"Predicted **{info.class_names[int(arrays['y'][0].argmax())]}**; "
+            f"loss for this picture: −log y[true] = {loss:.4f}"
+        )
+
+# --- 2. gradient check --------------------------------------------------------------------------
+with check_tab:
+    st.markdown(
+        "The numerical gradient computes the loss twice **per parameter**: "
+        "(L(w + h) − L(w − h)) / 2h with h = 0.0001. Backpropagation gets all of them from "
+        "one forward and one backward pass. The tutorial checks a 784-50-10 net on 3 pictures."
+    )
+    left, middle, right = st.columns(3)
+    check_hidden = left.number_input("Hidden units", step=1, key="scratch_check_hidden")
+    check_examples = middle.number_input(
+        "Pictures in the batch", step=1, key="scratch_check_examples"
+    )
+    check_activation = right.selectbox(
+        "Hidden activation", list(ACTIVATIONS), key="scratch_check_activation"
+    )
+    if st.button("Run the gradient check", type="primary"):
+        try:
+            if not 1 <= check_examples <= min(MAX_CHECK_EXAMPLES, len(x_train)):
+                raise ValueError(
+                    f"pictures in the batch must be 1 to {min(MAX_CHECK_EXAMPLES, len(x_train))}, "
+                    f"got {check_examples}"
+                )
+            check_net = TwoLayerNet(
+                x_train[0].size,
+                int(check_hidden),
+                len(info.class_names),
+                activation=check_activation,
+                seed=0,
+            )
+            with st.spinner(f"Nudging {check_net.parameter_count:,} parameters twice each…"):
+                result = gradient_check(
+                    check_net,
+                    flatten_images(x_train[:check_examples]),
+                    y_train[:check_examples],
+                    max_parameters=MAX_CHECK_PARAMETERS,
+                )
+            st.session_state[CHECK_KEY] = {
+                "result": result,
+                "label": f"{x_train[0].size}-{check_hidden}-{len(info.class_names)} "
+                f"{check_activation} net, first {check_examples} training pictures of "
+                f"{info.title}",
+            }
+        except ValueError as error:
+            st.error(f"Cannot run the check: {error}")
+    check = st.session_state.get(CHECK_KEY)
+    if check is None:
+        st.info("Press the button to compute both gradients of the same batch.")
+    else:
+        result = check["result"]
+        st.caption(f"Last check: {check['label']}.")
+        st.dataframe(
+            [
+                {
+                    "parameter": row.parameter,
+                    "shape": " × ".join(map(str, row.shape)),
+                    "max |numerical − backprop|": row.max_abs_difference,
+                    "mean |numerical − backprop|": row.mean_abs_difference,
+                }
+                for row in result.differences
+            ],
+            hide_index=True,
+            column_config={
+                "max |numerical − backprop|": st.column_config.NumberColumn(format="%.2e"),
+                "mean |numerical − backprop|": st.column_config.NumberColumn(format="%.2e"),
+            },
+        )
+        numerical_column, backprop_column, ratio_column = st.columns(3)
+        numerical_column.metric("Numerical gradient", f"{result.numerical_seconds:.3f} s")
+        backprop_column.metric(
+            "Backpropagation", f"{result.backprop_seconds * 1000:.3f} ms", help="median of 21 runs"
+        )
+        ratio_column.metric("Numerical / backprop", f"{result.ratio:,.0f}×")
+        st.caption(
+            f"{result.parameter_count:,} parameters → {2 * result.parameter_count:,} loss "
+            f"evaluations for the numerical gradient, measured on this server just now. "
+            "Training takes thousands of gradients: only backpropagation makes that possible."
+        )
+
+# --- 3. train -------------------------------------------------------------------------------
+with train_tab:
+    first, second, third = st.columns(3)
+    first.number_input(f"Hidden units (1 to {MAX_HIDDEN_SIZE})", step=10, key="scratch_hidden")
+    first.selectbox("Hidden activation", list(ACTIVATIONS), key="scratch_activation")
+    second.number_input("Learning rate", step=0.05, format="%g", key="scratch_learning_rate")
+    second.number_input(f"Batch size (1 to {len(x_train):,})", step=10, key="scratch_batch")
+    third.number_input(f"Iterations (1 to {MAX_ITERATIONS:,})", step=1000, key="scratch_iterations")
+    third.number_input("Initial weight scale", step=0.01, format="%g", key="scratch_weight_scale")
+    config = TrainConfig(
+        hidden_size=int(st.session_state["scratch_hidden"]),
+        activation=st.session_state["scratch_activation"],
+        learning_rate=float(st.session_state["scratch_learning_rate"]),
+        batch_size=int(st.session_state["scratch_batch"]),
+        iterations=int(st.session_state["scratch_iterations"]),
+        weight_init_std=float(st.session_state["scratch_weight_scale"]),
+    )
+    job = st.session_state.get(JOB_KEY)
+    running = job is not None and not job.finished
+    if st.button("Start training", type="primary", disabled=running):
+        try:
+            config.validate(len(x_train))
+        except ValueError as error:
+            st.error(f"Cannot train: {error}")
+        else:
+            run = st.session_state.get("scratch_runs", 0) + 1
+            st.session_state["scratch_runs"] = run
+            label = (
+                f"run {run} · 784-{config.hidden_size}-10 {config.activation}, "
+                f"learning rate {config.learning_rate:g}, batch {config.batch_size} on {info.title}"
+            )
+            job = start_training(config, (x_train, y_train), (x_test, y_test), label)
+            st.session_state[JOB_KEY] = job
+            st.session_state["scratch_job_meta"] = {"label": label, "dataset": dataset_name}
+            running = True
+
+    @st.fragment(run_every=0.5 if running else None)
+    def training_panel() -> None:
+        job = st.session_state.get(JOB_KEY)
+        if job is None:
+            st.info(
+                "Nothing trained yet. The tutorial's run: MNIST, 50 sigmoid units, learning "
+                "rate 0.1, batch 100, 10 000 iterations (about 20 s here) → test accuracy ≈ 0.945."
+            )
+            return
+        meta = st.session_state["scratch_job_meta"]
+        snapshot = job.snapshot()
+        progress = snapshot.progress
+        done_steps, total = progress.get("iteration", 0), progress.get("iterations", 1)
+        if snapshot.state == "queued":
+            st.info(f"{meta['label']}: waiting, number {snapshot.queue_position} in the queue.")
+        elif snapshot.state == "running":
+            st.progress(
+                done_steps / total,
+                text=f"{meta['label']}: iteration {done_steps:,} of {total:,} "
+                f"({snapshot.seconds:.1f} s)",
+            )
+        if not job.finished:
+            if st.button("Stop"):
+                job.request_stop()
+        elif "diverged" in progress:
+            st.error(f"{meta['label']}: {progress['diverged']}")
+        elif snapshot.state == "failed":
+            st.error(f"{meta['label']} failed: {snapshot.error}")
+        else:
+            word = "Stopped" if snapshot.state == "stopped" else "Done"
+            st.success(
+                f"{word}: {meta['label']}, {done_steps:,} iterations in {snapshot.seconds:.1f} s."
+            )
+        epochs, losses = snapshot.series.get("epochs", []), snapshot.series.get("loss", [])
+        if epochs:
+            chart, table = st.columns([3, 2])
+            chart.plotly_chart(accuracy_figure(epochs))
+            table.caption("The tutorial's printout, one line per epoch:")
+            table.code(tutorial_table(epochs), language=None)
+        if losses:
+            st.plotly_chart(loss_figure(losses))
+        result = snapshot.result
+        if job.finished and st.session_state.get("scratch_promoted") is not job:
+            st.session_state["scratch_promoted"] = job
+            if result is not None and result.epochs:
+                st.session_state[TRAINED_KEY] = {
+                    "net": result.net,
+                    "dataset": meta["dataset"],
+                    "label": f"{meta['label']}, test accuracy {result.test_accuracy:.4f}",
+                }
+            st.rerun()  # the other tabs now show the new weights; polling stops
+
+    training_panel()
+
+# --- 4. hidden weights -------------------------------------------------------------------------
+with weights_tab:
+    if trained is None:
+        st.info("Train a net in tab 3: its hidden units' weights will be drawn here.")
+    else:
+        W1 = trained["net"].params["W1"]
+        mosaic, shown = weight_mosaic(W1, columns=10)
+        st.caption(
+            f"{trained['label']}. Each tile is one hidden unit's 784 input weights as a 28×28 "
+            f"picture (each tile scaled to its own largest weight); showing {shown} of "
+            f"{W1.shape[1]} units."
+        )
+        st.plotly_chart(weights_figure(mosaic, columns=min(10, shown)))
+
+write_to_url(DEFAULTS)
