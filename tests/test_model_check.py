@@ -1,0 +1,169 @@
+"""Uploaded .keras files: safe loading, shape checks, and what one prediction says."""
+
+import io
+import zipfile
+
+import numpy as np
+import pytest
+from scipy import stats
+from scipy.special import softmax as scipy_softmax
+
+from core.model_check import (
+    ModelCheckError,
+    check_model,
+    class_probabilities,
+    entropy_bits,
+    example_loss,
+    load_model_bytes,
+    looks_like_probabilities,
+    top_classes,
+)
+
+keras = pytest.importorskip("keras")
+
+
+def small_model(input_shape=(28, 28), outputs=10, activation="softmax"):
+    keras.utils.set_random_seed(0)
+    return keras.Sequential(
+        [
+            keras.Input(shape=input_shape),
+            keras.layers.Flatten(),
+            keras.layers.Dense(outputs, activation=activation),
+        ]
+    )
+
+
+def keras_bytes(model, tmp_path):
+    path = tmp_path / "model.keras"
+    model.save(path)
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def images():
+    return np.random.default_rng(0).random((3, 28, 28)).astype(np.float32)
+
+
+def test_softmax_model_loads_and_predicts_like_keras(tmp_path, images):
+    """The loaded copy gives the same probabilities as the original model."""
+    model = small_model()
+    checked = load_model_bytes(keras_bytes(model, tmp_path))
+    assert checked.input_shape == (28, 28)
+    assert checked.gives_probabilities
+    assert checked.parameters == 784 * 10 + 10
+    expected = np.asarray(model(images))
+    assert np.allclose(class_probabilities(checked, images), expected, atol=1e-6)
+    assert class_probabilities(checked, images[0]).shape == (10,)
+
+
+def test_logits_model_gets_a_softmax(images):
+    """A model ending without softmax outputs scores; the page turns them into probabilities."""
+    model = small_model(activation=None)
+    checked = check_model(model)
+    assert not checked.gives_probabilities
+    expected = scipy_softmax(np.asarray(model(images), dtype=np.float64), axis=1)
+    assert np.allclose(class_probabilities(checked, images), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("input_shape", [(28, 28, 1), (784,)])
+def test_other_28x28_layouts_are_accepted(input_shape, images):
+    model = small_model(input_shape)
+    checked = check_model(model)
+    assert checked.input_shape == input_shape
+    direct = np.asarray(model(images.reshape((3, *input_shape))))
+    assert np.allclose(class_probabilities(checked, images), direct, atol=1e-6)
+
+
+def test_wrong_input_shape_is_refused_with_the_shape(tmp_path):
+    data = keras_bytes(small_model((32, 32, 3)), tmp_path)
+    with pytest.raises(ModelCheckError, match=r"\(32, 32, 3\)"):
+        load_model_bytes(data)
+
+
+def test_wrong_number_of_outputs_is_refused():
+    with pytest.raises(ModelCheckError, match=r"\(5,\)"):
+        check_model(small_model(outputs=5))
+
+
+def test_a_non_model_object_is_refused():
+    with pytest.raises(ModelCheckError, match="no defined input"):
+        check_model(object())
+
+
+def test_non_zip_file_is_refused():
+    with pytest.raises(ModelCheckError, match="not a Keras model"):
+        load_model_bytes(b"\x89PNG\r\n\x1a\n a picture renamed model.keras")
+
+
+def test_zip_that_is_not_a_keras_model_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "homework")
+    with pytest.raises(ModelCheckError, match="could not load"):
+        load_model_bytes(buffer.getvalue())
+
+
+def test_truncated_model_file_is_refused(tmp_path):
+    data = keras_bytes(small_model(), tmp_path)
+    with pytest.raises(ModelCheckError):
+        load_model_bytes(data[: len(data) // 2])
+
+
+def test_empty_and_oversized_files_are_refused(tmp_path):
+    with pytest.raises(ModelCheckError, match="empty"):
+        load_model_bytes(b"")
+    with pytest.raises(ModelCheckError, match="MB"):
+        load_model_bytes(keras_bytes(small_model(), tmp_path), max_bytes=100)
+
+
+def test_lambda_layer_is_refused_by_safe_mode(tmp_path):
+    """A Lambda layer stores Python bytecode; safe mode will not run code from a file."""
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            keras.layers.Lambda(lambda x: x * 2.0),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    with pytest.raises(ModelCheckError, match="could not load"):
+        load_model_bytes(keras_bytes(model, tmp_path))
+
+
+def test_looks_like_probabilities():
+    assert looks_like_probabilities(np.array([[0.2, 0.8], [0.5, 0.5]]))
+    assert not looks_like_probabilities(np.array([[2.0, -1.0]]))
+    assert not looks_like_probabilities(np.array([[0.2, 0.2]]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_entropy_in_bits_matches_scipy(seed):
+    p = np.random.default_rng(seed).dirichlet(np.ones(10))
+    p[seed] = 0.0  # a zero probability contributes 0 log 0 = 0
+    p /= p.sum()
+    assert entropy_bits(p) == pytest.approx(stats.entropy(p, base=2), abs=1e-12)
+
+
+def test_entropy_extremes():
+    assert entropy_bits(np.eye(10)[3]) == 0.0
+    assert entropy_bits(np.full(10, 0.1)) == pytest.approx(np.log2(10))
+
+
+def test_example_loss_is_minus_log_of_the_true_class():
+    p = np.array([0.1, 0.7, 0.2])
+    assert example_loss(p, 1) == pytest.approx(-np.log(0.7), abs=1e-6)
+    assert example_loss(np.array([1.0, 0.0]), 1) == pytest.approx(-np.log(1e-7))
+    with pytest.raises(ValueError, match="class index"):
+        example_loss(p, 3)
+
+
+def test_keras_agrees_on_the_example_loss():
+    """Keras' own sparse categorical cross-entropy of one example is the same number."""
+    p = np.array([[0.05, 0.6, 0.35]], dtype=np.float32)
+    keras_loss = keras.losses.SparseCategoricalCrossentropy()(np.array([2]), p)
+    assert example_loss(p[0], 2) == pytest.approx(float(keras_loss), abs=1e-5)
+
+
+def test_top_classes_are_sorted_most_probable_first():
+    p = np.array([0.1, 0.05, 0.5, 0.05, 0.3])
+    assert top_classes(p, 3) == [(2, 0.5), (4, 0.3), (0, 0.1)]
