@@ -163,7 +163,7 @@ with check_tab:
     check_activation = right.selectbox(
         "Hidden activation", list(ACTIVATIONS), key="scratch_check_activation"
     )
-    if st.button("Run the gradient check", type="primary"):
+    if st.button("Run the gradient check", type="primary", key="scratch_check_run"):
         try:
             if not 1 <= check_examples <= min(MAX_CHECK_EXAMPLES, len(x_train)):
                 raise ValueError(
@@ -245,7 +245,7 @@ with train_tab:
     )
     job = st.session_state.get(JOB_KEY)
     running = job is not None and not job.finished
-    if st.button("Start training", type="primary", disabled=running):
+    if st.button("Start training", type="primary", disabled=running, key="scratch_train_start"):
         try:
             config.validate(len(x_train))
         except ValueError as error:
@@ -284,7 +284,7 @@ with train_tab:
                 f"({snapshot.seconds:.1f} s)",
             )
         if not job.finished:
-            if st.button("Stop"):
+            if st.button("Stop", key="scratch_train_stop"):
                 job.request_stop()
         elif "diverged" in progress:
             st.error(f"{meta['label']}: {progress['diverged']}")
