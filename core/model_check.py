@@ -130,6 +130,23 @@ def class_probabilities(checked: CheckedModel, images: np.ndarray) -> np.ndarray
     return probabilities[0] if single else probabilities
 
 
+def accuracy(
+    checked: CheckedModel, images: np.ndarray, labels: np.ndarray, batch: int = 2000
+) -> float:
+    """Share of uint8 (N, 28, 28) images whose most probable class is their label."""
+    images, labels = np.asarray(images), np.asarray(labels)
+    if len(images) != len(labels) or len(images) == 0:
+        raise ValueError(
+            f"need as many labels as images, at least one: {len(images)} and {len(labels)}"
+        )
+    correct = 0
+    for start in range(0, len(images), batch):
+        scaled = images[start : start + batch].astype(np.float32) / 255.0  # as in training
+        predicted = class_probabilities(checked, scaled).argmax(axis=1)
+        correct += int((predicted == labels[start : start + batch]).sum())
+    return correct / len(images)
+
+
 # --- what one prediction says -----------------------------------------------------------
 
 

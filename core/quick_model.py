@@ -23,6 +23,7 @@ import numpy as np
 
 from core.data import load_dataset
 from core.jobs import DONE, FAILED, STOPPED, Job, JobContext
+from core.model_check import accuracy, check_model
 
 
 @dataclass(frozen=True)
@@ -124,21 +125,9 @@ def train_quick_model(
         callbacks=[Progress()],
     )
     seconds = time.perf_counter() - started
-    accuracy = test_accuracy(model, x_test, y_test)
-    return QuickModel(model, config.dataset, info.class_names, accuracy, seconds, config)
+    test_accuracy = accuracy(check_model(model), x_test, y_test)
+    return QuickModel(model, config.dataset, info.class_names, test_accuracy, seconds, config)
 
-
-def test_accuracy(model, images: np.ndarray, labels: np.ndarray, batch_size: int = 2000) -> float:
-    """Share of images whose most probable class is the label (images uint8 0..255)."""
-    correct = 0
-    for start in range(0, len(images), batch_size):
-        batch = images[start : start + batch_size].astype(np.float32) / 255.0
-        predicted = np.asarray(model(batch, training=False)).argmax(axis=1)
-        correct += int((predicted == labels[start : start + batch_size]).sum())
-    return correct / len(images)
-
-
-test_accuracy.__test__ = False  # a helper, not a pytest test, when imported into tests
 
 _job: Job | None = None
 _job_lock = threading.Lock()
@@ -162,6 +151,12 @@ def quick_model_job(config: QuickModelConfig | None = None) -> Job:
                 )
 
             _job = Job(work, name="quick-model").start()
+        return _job
+
+
+def existing_quick_model_job() -> Job | None:
+    """The job if someone has started it in this process, without starting one."""
+    with _job_lock:
         return _job
 
 

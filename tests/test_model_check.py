@@ -10,6 +10,7 @@ from scipy.special import softmax as scipy_softmax
 
 from core.model_check import (
     ModelCheckError,
+    accuracy,
     check_model,
     class_probabilities,
     entropy_bits,
@@ -167,3 +168,22 @@ def test_keras_agrees_on_the_example_loss():
 def test_top_classes_are_sorted_most_probable_first():
     p = np.array([0.1, 0.05, 0.5, 0.05, 0.3])
     assert top_classes(p, 3) == [(2, 0.5), (4, 0.3), (0, 0.1)]
+
+
+def test_accuracy_counts_argmax_hits():
+    """A model whose answer is the brightness of pixel (0, 0): the accuracy is known exactly."""
+    weights = np.zeros((784, 10), dtype=np.float32)
+    weights[0] = np.arange(10) * 10.0  # logit k grows with k times that pixel
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    model.layers[-1].set_weights([weights, -(np.arange(10) ** 2) * 0.4])
+    checked = check_model(model)
+    images = np.zeros((4, 28, 28), dtype=np.uint8)
+    images[:, 0, 0] = [0, 255, 0, 255]  # dark: class 0 wins; bright: a high class wins
+    predicted = class_probabilities(checked, images / 255.0).argmax(axis=1)
+    assert predicted[0] == 0 and predicted[1] > 0
+    labels = np.array([0, predicted[1], 5, 0])  # right, right, wrong, wrong
+    assert accuracy(checked, images, labels, batch=3) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="as many labels"):
+        accuracy(checked, images, labels[:2])

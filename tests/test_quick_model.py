@@ -1,14 +1,13 @@
 """The shared quick model: one background training per process, good enough to read digits."""
 
-import numpy as np
 import pytest
 
 from core.jobs import DONE
 from core.model_check import check_model
 from core.quick_model import (
     QuickModelConfig,
+    existing_quick_model_job,
     quick_model_job,
-    test_accuracy,
     train_quick_model,
     trained_quick_model,
 )
@@ -41,6 +40,7 @@ def test_shared_job_trains_a_model_above_97_percent(real_data_dir, monkeypatch):
 
     job = quick_model_job()
     assert quick_model_job() is job
+    assert existing_quick_model_job() is job
     job.join(timeout=180)
     snapshot = job.snapshot()
     assert snapshot.state == DONE, snapshot.error
@@ -55,15 +55,3 @@ def test_shared_job_trains_a_model_above_97_percent(real_data_dir, monkeypatch):
     _, keras_accuracy = quick.model.evaluate(x_test / 255.0, y_test, verbose=0)
     assert quick.test_accuracy == pytest.approx(keras_accuracy, abs=1e-4)
     assert check_model(quick.model).gives_probabilities
-
-
-def test_accuracy_helper_counts_argmax_hits():
-    """A fake 'model' that answers the image's first pixel as class: accuracy is exact."""
-
-    def model(batch, training=False):
-        return np.eye(10)[(batch[:, 0, 0] * 255).round().astype(int)]
-
-    images = np.zeros((5, 28, 28), dtype=np.uint8)
-    images[:, 0, 0] = [0, 1, 2, 3, 4]
-    labels = np.array([0, 1, 2, 9, 9])
-    assert test_accuracy(model, images, labels, batch_size=2) == pytest.approx(3 / 5)
