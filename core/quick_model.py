@@ -167,3 +167,12 @@ def trained_quick_model() -> QuickModel | None:
     if job is None or job.state != DONE:
         return None
     return job.snapshot().result
+
+
+def forget_quick_model() -> None:
+    """As if the server had just started: stop a running job and forget the model (tests)."""
+    global _job
+    with _job_lock:
+        if _job is not None:
+            _job.request_stop()
+        _job = None

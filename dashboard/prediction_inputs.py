@@ -1,0 +1,151 @@
+"""The three ways to give the model an image: draw it, upload a photo, or pick a test image."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from core.data import DATASETS, DatasetError, load_dataset
+from core.preprocess import ImageError, grayscale_from_rgba, load_image
+
+INPUTS = {"draw": "Draw", "upload": "Upload a photo", "pick": "Pick a test image"}
+INPUT_KEY = "prediction_input"
+DATASET_KEY = "prediction_dataset"
+INDEX_KEY = "prediction_index"
+CANVAS_RGBA_KEY = (
+    "prediction_canvas_rgba"  # last RGBA image the canvas sent; tests put drawings here
+)
+CANVAS_VERSION_KEY = "prediction_canvas_version"  # Clear bumps it: a new key mounts an empty canvas
+PHOTO_KEY = "prediction_photo"  # (file_id, name, brightness) of the last photo that decoded
+PHOTO_ERROR_KEY = "prediction_photo_error"  # (file_id, message) of the last one that did not
+CANVAS_SIDE = 280  # 10x the model's 28 px, big enough to draw with a mouse
+
+
+@dataclass(frozen=True)
+class InputImage:
+    kind: str  # "drawing", "photo" or "test image"
+    gray: np.ndarray | None  # brightness in [0, 1] that still needs preprocessing
+    dataset_image: np.ndarray | None  # uint8 (28, 28) test image, already MNIST-normalised
+    true_label: int | None  # known for test images
+    description: str  # one line for the student
+
+
+def render_drawing() -> InputImage | None:
+    """A white-on-black canvas; its RGBA image is kept in session_state after every stroke."""
+    from streamlit_drawable_canvas import st_canvas  # registers a component: page runs only
+
+    version = st.session_state.setdefault(CANVAS_VERSION_KEY, 0)
+    brush = st.slider("Brush width", 6, 40, 22, key="prediction_brush")
+    result = st_canvas(
+        stroke_width=brush,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=CANVAS_SIDE,
+        width=CANVAS_SIDE,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        update_streamlit=True,
+        key=f"prediction_canvas_{version}",
+    )
+    if result.image_data is not None:  # None until the canvas sends its first stroke
+        st.session_state[CANVAS_RGBA_KEY] = result.image_data
+    st.caption("Draw one digit, big and in the middle. Undo and reset are in the canvas toolbar.")
+    if st.button("Clear the drawing", icon=":material/ink_eraser:"):
+        st.session_state[CANVAS_VERSION_KEY] = version + 1
+        st.session_state[CANVAS_RGBA_KEY] = None
+        st.rerun()
+    rgba = st.session_state.get(CANVAS_RGBA_KEY)
+    if rgba is None:
+        return None
+    return InputImage("drawing", grayscale_from_rgba(rgba), None, None, "your drawing")
+
+
+def render_photo() -> InputImage | None:
+    """PNG or JPEG of any size; a file that fails keeps the last good photo on screen."""
+    upload = st.file_uploader(
+        "A photo or scan of one digit or garment (PNG or JPEG)",
+        type=["png", "jpg", "jpeg"],
+        key="prediction_photo_file",
+    )
+    photo = st.session_state.get(PHOTO_KEY)
+    if upload is not None and (photo is None or photo[0] != upload.file_id):
+        refused = st.session_state.get(PHOTO_ERROR_KEY)
+        if refused is None or refused[0] != upload.file_id:  # decode each file once
+            try:
+                photo = (upload.file_id, upload.name, load_image(upload.getvalue()))
+                st.session_state[PHOTO_KEY] = photo
+                st.session_state.pop(PHOTO_ERROR_KEY, None)
+            except ImageError as error:
+                st.session_state[PHOTO_ERROR_KEY] = (upload.file_id, str(error))
+    refused = st.session_state.get(PHOTO_ERROR_KEY)
+    if upload is not None and refused is not None and refused[0] == upload.file_id:
+        kept = f" Still showing {photo[1]}." if photo is not None else ""
+        st.error(f"{upload.name} cannot be read: {refused[1]}.{kept}")
+    if upload is None:
+        return None
+    if photo is None:
+        return None
+    return InputImage("photo", photo[2], None, None, photo[1])
+
+
+def _random_index(labels: np.ndarray, wanted_class: int | None) -> None:
+    """Button callback: runs before the number input is drawn, so it may set its value."""
+    rng = np.random.default_rng()
+    candidates = (
+        np.arange(len(labels)) if wanted_class is None else np.flatnonzero(labels == wanted_class)
+    )
+    st.session_state[INDEX_KEY] = int(rng.choice(candidates))
+
+
+def render_pick(default_dataset: str) -> InputImage | None:
+    """A test image by index, at random, or at random from one class."""
+    st.session_state.setdefault(DATASET_KEY, default_dataset)
+    dataset = st.selectbox(
+        "Test images from",
+        list(DATASETS),
+        format_func=lambda name: DATASETS[name].title,
+        key=DATASET_KEY,
+    )
+    try:
+        _, (x_test, y_test), info = load_dataset(dataset)
+    except DatasetError as error:
+        st.error(f"{error} Choose Digits (offline), which needs no download.")
+        return None
+    if not 0 <= st.session_state.get(INDEX_KEY, 0) < len(x_test):
+        st.warning(
+            f"Test image {st.session_state[INDEX_KEY]} does not exist: {info.title} has "
+            f"{len(x_test):,} test images, numbered 0 to {len(x_test) - 1:,}. Showing image 0."
+        )
+        st.session_state[INDEX_KEY] = 0
+    index = st.number_input(
+        f"Test image number (0 to {len(x_test) - 1:,})",
+        min_value=0,
+        max_value=len(x_test) - 1,
+        step=1,
+        key=INDEX_KEY,
+    )
+    left, middle, right = st.columns([1, 1.3, 1], vertical_alignment="bottom")
+    left.button(
+        "Random image",
+        icon=":material/casino:",
+        on_click=_random_index,
+        args=(y_test, None),
+        width="stretch",
+    )
+    wanted = middle.selectbox(
+        "Class",
+        range(len(info.class_names)),
+        format_func=lambda label: info.class_names[label],
+        key="prediction_pick_class",
+    )
+    right.button(
+        f"Random {info.class_names[wanted]}",
+        on_click=_random_index,
+        args=(y_test, wanted),
+        width="stretch",
+    )
+    label = int(y_test[index])
+    description = f"{info.title} test image {index}, labelled {info.class_names[label]}"
+    return InputImage("test image", None, x_test[index], label, description)
