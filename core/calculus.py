@@ -37,3 +37,31 @@ def numerical_gradient(
         flat_x[index] = original
         flat_gradient[index] = (above - below) / (2 * h)
     return gradient
+
+
+def numerical_gradient_batch(
+    f: Callable[[np.ndarray], np.ndarray], points: np.ndarray, h: float = 1e-4, scheme="central"
+) -> np.ndarray:
+    """Gradients at many points at once: f maps (..., d) to (...), points is (..., d).
+
+    Every coordinate is nudged in one array of 2d copies (central) or d + 1 (forward),
+    so f runs once however many points there are. Forward differences,
+    (f(x + h) - f(x)) / h, are here to show why central ones are preferred.
+    """
+    if not h > 0:
+        raise ValueError(f"h must be a positive step, got {h}")
+    if scheme not in ("central", "forward"):
+        raise ValueError(f"scheme must be 'central' or 'forward', got {scheme!r}")
+    points = np.asarray(points, dtype=float)
+    dimensions = points.shape[-1]
+    nudges = h * np.eye(dimensions).reshape(
+        (dimensions,) + (1,) * (points.ndim - 1) + (dimensions,)
+    )
+    if scheme == "central":
+        values = f(np.concatenate([points + nudges, points - nudges]))
+        above, below = values[:dimensions], values[dimensions:]
+        differences = (above - below) / (2 * h)
+    else:
+        values = f(np.concatenate([points + nudges, points[None]]))
+        differences = (values[:dimensions] - values[dimensions:]) / h
+    return np.moveaxis(differences, 0, -1)

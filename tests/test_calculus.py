@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.calculus import numerical_diff, numerical_gradient
+from core.calculus import numerical_diff, numerical_gradient, numerical_gradient_batch
 
 
 def test_numerical_diff_of_tutorial_function():
@@ -41,3 +41,36 @@ def test_step_must_be_positive(h):
 def test_integer_arrays_are_refused():
     with pytest.raises(ValueError, match="must hold floats"):
         numerical_gradient(lambda x: float(x.sum()), np.array([1, 2]))
+
+
+def test_batch_gradient_matches_one_point_at_a_time():
+    """The vectorised central difference gives what numerical_gradient gives, point by point."""
+
+    def f(points):
+        return np.sin(points[..., 0]) * points[..., 1] ** 3
+
+    points = np.random.default_rng(0).normal(size=(4, 5, 2))
+    expected = np.array([numerical_gradient(f, p.copy()) for p in points.reshape(-1, 2)])
+    np.testing.assert_allclose(
+        numerical_gradient_batch(f, points).reshape(-1, 2), expected, atol=1e-12
+    )
+
+
+def test_forward_difference_error_is_h_on_a_square():
+    """(f(x+h) - f(x))/h for x^2 is 2x + h exactly: the O(h) error central differences avoid."""
+
+    def square(points):
+        return points[..., 0] ** 2
+
+    point, h = np.array([3.0]), 1e-2
+    forward = numerical_gradient_batch(square, point, h, scheme="forward")
+    central = numerical_gradient_batch(square, point, h)
+    assert forward[0] - 6.0 == pytest.approx(h, rel=1e-6)
+    assert central[0] == pytest.approx(6.0, abs=1e-10)
+
+
+def test_batch_refuses_bad_step_and_scheme():
+    with pytest.raises(ValueError, match="h must be a positive step"):
+        numerical_gradient_batch(lambda p: p.sum(-1), np.ones(2), h=0.0)
+    with pytest.raises(ValueError, match="scheme must be"):
+        numerical_gradient_batch(lambda p: p.sum(-1), np.ones(2), scheme="backward")
