@@ -1,0 +1,316 @@
+"""The Prediction page through the real entry point: models, drawings, photos, picks, bad input.
+
+The canvas cannot be drawn on in AppTest, so drawings go in the way the canvas hands
+them over: an RGBA array in st.session_state["prediction_canvas_rgba"].
+"""
+
+import io
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from core.data import DIGIT_NAMES, load_dataset
+from core.model_check import class_probabilities, example_loss
+from core.quick_model import existing_quick_model_job, forget_quick_model, quick_model_job
+from dashboard.prediction_inputs import CANVAS_RGBA_KEY
+from dashboard.prediction_testset import TESTSET_KEY
+from dashboard.session_models import SessionModel
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+PAGE = str(ROOT / "pages" / "prediction.py")
+
+keras = pytest.importorskip("keras")
+pytestmark = pytest.mark.usefixtures("real_data_dir")
+
+
+def open_page(query: str = "", session: dict | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (session or {}).items():
+        app.session_state[key] = value
+    if query:
+        for pair in query.split("&"):
+            key, value = pair.split("=")
+            app.query_params[key] = value
+    app.run()
+    return app.switch_page(PAGE).run()
+
+
+def ok(app: AppTest) -> None:
+    assert not app.exception, [error.value for error in app.exception]
+
+
+def texts(elements) -> str:
+    return " | ".join(str(element.value) for element in elements)
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(item.value for item in app.metric if item.label == label)
+
+
+def vertical_stroke() -> np.ndarray:
+    """What the canvas sends for one white vertical line: opaque stroke, transparent paper."""
+    rgba = np.zeros((280, 280, 4), dtype=np.uint8)
+    rgba[40:240, 128:150] = 255
+    return rgba
+
+
+def png(array: np.ndarray, kind: str = "PNG") -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format=kind)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def quick():
+    """The shared quick model, trained once for this test process."""
+    job = quick_model_job()
+    job.join(timeout=180)
+    assert job.snapshot().error is None
+    return job.snapshot().result
+
+
+@pytest.fixture(scope="module")
+def session_model():
+    """A dense softmax regression trained briefly on 5 000 MNIST digits, as the studio would add."""
+    (x_train, y_train), (x_test, y_test), _ = load_dataset("mnist")
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, "softmax")]
+    )
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x_train[:5000] / 255.0, y_train[:5000], epochs=2, verbose=0)
+    _, test_accuracy = model.evaluate(x_test / 255.0, y_test, verbose=0)
+    return SessionModel(
+        "run 1 · softmax regression on MNIST", model, "mnist", DIGIT_NAMES, test_accuracy
+    )
+
+
+def test_quick_model_button_trains_it_with_a_progress_bar_then_predicts():
+    """On a fresh server there is no model: one click trains the shared CNN while a bar moves."""
+    forget_quick_model()
+    app = open_page()
+    ok(app)
+    assert "No model yet" in texts(app.info)
+    train = next(button for button in app.button if button.label == "Train the quick model")
+    train.click().run()
+    ok(app)
+    job = existing_quick_model_job()
+    assert job is not None
+    assert len(app.get("progress")) == 1 or job.finished
+    job.join(timeout=180)
+    app.run()
+    ok(app)
+    assert "on the 10,000 test digits" in texts(app.caption)
+    assert "No model yet" not in texts(app.info)
+
+
+def test_no_session_model_says_how_to_get_one():
+    """Choosing this session's models before training any says so and links the studio."""
+    app = open_page(session={"prediction_source": "session"})
+    ok(app)
+    assert "No model has been trained in this session yet" in texts(app.info)
+
+
+def test_empty_canvas_shows_the_drawing_hint(quick):
+    """Nothing drawn yet: no prediction, a hint instead."""
+    app = open_page()
+    ok(app)
+    assert "Draw a digit on the black canvas" in texts(app.info)
+    assert not app.metric
+
+
+def test_cleared_canvas_with_no_ink_says_so(quick):
+    """A canvas that sends a fully transparent image (toolbar reset) is reported as empty."""
+    app = open_page(session={CANVAS_RGBA_KEY: np.zeros((280, 280, 4), dtype=np.uint8)})
+    ok(app)
+    assert "no ink" in texts(app.warning)
+    assert not app.metric
+
+
+def test_vertical_stroke_is_read_as_a_one(quick):
+    """The drawing goes through every stage and the quick model ranks "1" first."""
+    app = open_page(session={CANVAS_RGBA_KEY: vertical_stroke()})
+    ok(app)
+    assert metric(app, "#1") == "1"
+    captions = texts(app.caption)
+    for stage in ("your image", "ink", "cropped", "resized", "model input"):
+        assert f"**{stage}**" in captions
+    assert "bits" in metric(app, "Entropy of the answer")
+
+
+def test_switching_off_crop_changes_the_stages(quick):
+    """Each step can be switched off; the cropped stage then disappears."""
+    app = open_page(session={CANVAS_RGBA_KEY: vertical_stroke()})
+    app.toggle(key="prediction_crop").set_value(False).run()
+    ok(app)
+    assert "**cropped**" not in texts(app.caption)
+    assert "**model input**" in texts(app.caption)
+
+
+def test_intended_label_gives_the_loss_and_the_lab_link(quick):
+    """Saying what was drawn shows -ln p(true) and links the lab with p one-hot and q."""
+    app = open_page(session={CANVAS_RGBA_KEY: vertical_stroke()})
+    app.selectbox(key="prediction_intended").set_value(7).run()
+    ok(app)
+    loss = float(metric(app, "Loss of this example, −ln p(7)").split()[0])
+    assert loss > 1.0  # a clear 1 is an unlikely 7
+    links = [link for link in app.get("page_link") if "information lab" in link.proto.label]
+    if (ROOT / "pages" / "information.py").is_file():
+        query = {key: values[0] for key, values in parse_qs(links[0].proto.query_string).items()}
+        assert query["section"] == "cross_entropy" and query["names"] == "digits"
+        assert query["n"] == "10" and query["p"] == "0,0,0,0,0,0,0,1,0,0"
+        q = np.array([float(value) for value in query["q"].split(",")])
+        assert all(len(value.split(".")[1]) == 6 for value in query["q"].split(","))
+        assert q.shape == (10,) and q.sum() == pytest.approx(1, abs=1e-5)
+        assert example_loss(q, 7) == pytest.approx(loss, abs=2e-3)
+    else:
+        assert links == []
+
+
+def test_pick_a_test_image_by_index_shows_its_true_label(quick):
+    """MNIST test image 0 is a 7: shown as such, predicted as 7, with its loss."""
+    app = open_page(session={"prediction_input": "pick"})
+    ok(app)
+    assert "test image 0, labelled 7" in texts(app.caption)
+    assert metric(app, "#1") == "7"
+    assert "nats" in metric(app, "Loss of this example, −ln p(7)")
+
+
+def test_random_image_of_a_class_has_that_label(quick):
+    app = open_page(session={"prediction_input": "pick"})
+    app.selectbox(key="prediction_pick_class").set_value(3).run()
+    next(button for button in app.button if button.label == "Random 3").click().run()
+    ok(app)
+    assert "labelled 3" in texts(app.caption)
+
+
+def test_link_opens_one_test_image_and_a_bad_index_warns(quick):
+    """A teacher's link picks an image; an index out of range falls back to 0 with a warning."""
+    app = open_page("prediction_input=pick&prediction_index=8")
+    ok(app)
+    assert "test image 8, labelled" in texts(app.caption)
+    app = open_page("prediction_input=pick&prediction_index=99999")
+    ok(app)
+    assert "does not exist" in texts(app.warning)
+    assert "test image 0, labelled 7" in texts(app.caption)
+
+
+def test_photo_of_dark_ink_on_paper_is_inverted_and_read(quick):
+    """A photo-like upload: MNIST digit 0 (a 7) as black ink on white paper, 10x bigger."""
+    _, (x_test, _), _ = load_dataset("mnist")
+    paper = 255 - np.kron(x_test[0], np.ones((10, 10), dtype=np.uint8))
+    app = open_page(session={"prediction_input": "upload"})
+    app.file_uploader(key="prediction_photo_file").upload("seven.png", png(paper), "image/png")
+    app.run()
+    ok(app)
+    assert metric(app, "#1") == "7"
+    assert "inverted" in texts(app.caption)
+
+
+def test_bad_photos_are_refused_and_the_last_good_one_stays(quick):
+    """A renamed non-image, a cut-short PNG and a one-colour picture: messages, no traceback."""
+    app = open_page(session={"prediction_input": "upload"})
+    good = np.zeros((100, 100), dtype=np.uint8)
+    good[10:90, 45:55] = 255
+    uploader = app.file_uploader(key="prediction_photo_file")
+    uploader.set_value(("one.png", png(good), "image/png"))
+    app.run()
+    assert metric(app, "#1") == "1"
+
+    uploader = app.file_uploader(key="prediction_photo_file")
+    uploader.set_value(("notes.png", b"%PDF-1.7 not a picture", "image/png"))
+    app.run()
+    ok(app)
+    assert "notes.png cannot be read: this is not a PNG or JPEG" in texts(app.error)
+    assert "Still showing one.png" in texts(app.error)
+    assert metric(app, "#1") == "1"
+
+    noisy = np.random.default_rng(0).integers(0, 256, (300, 300), dtype=np.uint8)
+    uploader = app.file_uploader(key="prediction_photo_file")
+    uploader.set_value(("cut.png", png(noisy)[:5000], "image/png"))
+    app.run()
+    ok(app)
+    assert "damaged or cut short" in texts(app.error)
+
+    uploader = app.file_uploader(key="prediction_photo_file")
+    uploader.set_value(("grey.png", png(np.full((60, 60), 128, np.uint8)), "image/png"))
+    app.run()
+    ok(app)
+    assert "single colour" in texts(app.warning)
+    assert not app.metric
+
+
+def test_huge_image_is_refused(quick):
+    """A 6000 x 6000 PNG (36 megapixels) is a decompression bomb here."""
+    app = open_page(session={"prediction_input": "upload"})
+    bomb = png(np.zeros((6000, 6000), dtype=np.uint8))
+    app.file_uploader(key="prediction_photo_file").upload("bomb.png", bomb, "image/png")
+    app.run()
+    ok(app)
+    assert "megapixels" in texts(app.error)
+
+
+def test_session_model_is_offered_and_used(session_model):
+    """A model the training studio put in the session is picked by default and predicts."""
+    app = open_page(
+        session={"session_models": [session_model], "prediction_input": "pick"},
+    )
+    ok(app)
+    assert app.segmented_control(key="prediction_source").value == "session"
+    assert session_model.label in texts(app.caption)
+    _, (x_test, _), _ = load_dataset("mnist")
+    from core.model_check import check_model
+
+    p = class_probabilities(check_model(session_model.model), x_test[0] / 255.0)
+    assert metric(app, "#1") == str(int(p.argmax()))
+
+
+def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, session_model):
+    """A good .keras loads; a renamed file and a wrong input shape are refused with reasons."""
+    good_path = tmp_path / "good.keras"
+    session_model.model.save(good_path)
+    app = open_page(session={"prediction_source": "upload", "prediction_input": "pick"})
+    uploader = app.file_uploader(key="prediction_model_file")
+    uploader.set_value(("good.keras", good_path.read_bytes(), "application/zip"))
+    app.run()
+    ok(app)
+    assert "good.keras: 7,850 weights" in texts(app.caption)
+    assert app.metric
+
+    uploader = app.file_uploader(key="prediction_model_file")
+    uploader.set_value(("photo.keras", png(np.zeros((8, 8), np.uint8)), "application/zip"))
+    app.run()
+    ok(app)
+    assert "photo.keras refused: this is not a Keras model" in texts(app.error)
+    assert "Still using good.keras" in texts(app.error)
+    assert app.metric  # the previous model still predicts
+
+    wide = keras.Sequential(
+        [keras.Input(shape=(32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    wide_path = tmp_path / "cifar.keras"
+    wide.save(wide_path)
+    uploader = app.file_uploader(key="prediction_model_file")
+    uploader.set_value(("cifar.keras", wide_path.read_bytes(), "application/zip"))
+    app.run()
+    ok(app)
+    assert "(32, 32, 3)" in texts(app.error)
+
+
+def test_drawings_go_into_the_class_test_set(quick):
+    """Saved with the intended label, counted, scored against MNIST's test accuracy, downloadable."""
+    app = open_page(session={CANVAS_RGBA_KEY: vertical_stroke()})
+    app.selectbox(key="prediction_intended").set_value(1).run()
+    next(button for button in app.button if button.label == "Add to my test set as 1").click().run()
+    ok(app)
+    assert "**1** saved (1: 1)" in texts(app.markdown)
+    assert metric(app, "Accuracy on your drawings") == "100%"
+    assert metric(app, "On the MNIST test set") == f"{quick.test_accuracy:.1%}"
+    saved = app.session_state[TESTSET_KEY]
+    assert saved[0][0].dtype == np.uint8 and saved[0][0].shape == (28, 28) and saved[0][1] == 1
+    assert len(app.get("download_button")) == 1
