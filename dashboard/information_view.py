@@ -19,6 +19,7 @@ VECTOR_LABELS = {
     "p": "p, the true distribution (comma-separated, one per class)",
     "q": "q, the prediction (comma-separated, one per class)",
 }
+SLIDERS_OPEN = "_information_sliders_open"  # the lazy slider expander's state
 SSE_LABELS = {"p": "t, the target (usually one-hot)", "q": "y, the network's output"}
 
 
@@ -140,7 +141,7 @@ def distribution_editors(section: str, names: tuple[str, ...]) -> None:
         with column:
             vector_editor(key, labels[key])
     # on_change="rerun" makes the expander lazy: closed, its sliders cost nothing per rerun
-    sliders = st.expander("Drag with sliders", key="_information_sliders_open", on_change="rerun")
+    sliders = st.expander("Drag with sliders", key=SLIDERS_OPEN, on_change="rerun")
     if sliders.open:
         with sliders:
             for column, key in zip(st.columns(len(keys)), keys):
