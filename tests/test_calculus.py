@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from core.calculus import numerical_diff, numerical_gradient, numerical_gradient_batch
+from core.calculus import (
+    difference_errors,
+    numerical_diff,
+    numerical_gradient,
+    numerical_gradient_batch,
+)
 
 
 def test_numerical_diff_of_tutorial_function():
@@ -74,3 +79,20 @@ def test_batch_refuses_bad_step_and_scheme():
         numerical_gradient_batch(lambda p: p.sum(-1), np.ones(2), h=0.0)
     with pytest.raises(ValueError, match="scheme must be"):
         numerical_gradient_batch(lambda p: p.sum(-1), np.ones(2), scheme="backward")
+
+
+def test_difference_errors_show_truncation_then_rounding():
+    """On exp: forward error ~ h e^x/2 for big h, and both grow again as h gets tiny."""
+
+    def f(points):
+        return np.exp(points[..., 0])
+
+    def gradient(points):
+        return np.exp(points)
+
+    hs = np.array([1e-1, 1e-2, 1e-13])
+    central, forward = difference_errors(f, gradient, np.array([1.0]), hs)
+    np.testing.assert_allclose(forward[:2], hs[:2] * np.e / 2, rtol=0.05)
+    np.testing.assert_allclose(central[:2], hs[:2] ** 2 * np.e / 6, rtol=0.05)
+    # h = 1e-13: rounding, not truncation, so the error is worse than at h = 1e-2
+    assert central[2] > central[1] and forward[2] > 1e6 * hs[2] * np.e / 2

@@ -1,0 +1,485 @@
+"""Plotly figures of the Gradient-descent lab: contour with paths, 3-D view, field, loss, h.
+
+Traces are plain dicts (Plotly validates them once, in st.plotly_chart); the surface grids
+are cached per surface because they never change.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.descent import DIVERGED, DescentResult, Regime
+from core.optimizers import OPTIMIZERS
+from core.surfaces import Surface, get_surface, surface_grid
+
+COLORS = ("#e4572e", "#2e86ab", "#8e44ad", "#f3a712", "#29bf12", "#222222", "#d81b60", "#6d4c41")
+LOG_CONTOURS = {"rosenbrock", "wells"}  # values spread over decades: contour log10(f - min)
+ARROW_STEPS = 40  # steps drawn as arrows; later ones as a plain line, or arrows hide the path
+FLOOR = 1e-18  # gaps below this are drawn at it: a log axis cannot show 0
+MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+
+
+def run_label(result: DescentResult, by_rate: bool) -> str:
+    title = OPTIMIZERS[result.optimizer].title
+    return f"{title}, η={result.learning_rate:g}" if by_rate else title
+
+
+def run_colors(count: int) -> list[str]:
+    return [COLORS[index % len(COLORS)] for index in range(count)]
+
+
+@lru_cache(maxsize=16)
+def _grid(surface_name: str, resolution: int):
+    surface = get_surface(surface_name)
+    x0, x1, z = surface_grid(surface, resolution)
+    shown = np.log10(z - surface.min_value + 1e-3) if surface_name in LOG_CONTOURS else z
+    return x0, x1, z, shown
+
+
+def left_view(surface: Surface, path: np.ndarray) -> int | None:
+    """First step whose point is outside the view box, or None."""
+    x0_min, x0_max, x1_min, x1_max = surface.view_box
+    outside = (
+        (path[:, 0] < x0_min)
+        | (path[:, 0] > x0_max)
+        | (path[:, 1] < x1_min)
+        | (path[:, 1] > x1_max)
+    )
+    return int(np.argmax(outside)) if outside.any() else None
+
+
+def exit_point(surface: Surface, inside: np.ndarray, outside: np.ndarray) -> np.ndarray:
+    """Where the segment from an inside point to an outside one crosses the box edge."""
+    x0_min, x0_max, x1_min, x1_max = surface.view_box
+    direction = outside - inside
+    fractions = [1.0]
+    for value, low, high, move in (
+        (inside[0], x0_min, x0_max, direction[0]),
+        (inside[1], x1_min, x1_max, direction[1]),
+    ):
+        if move > 0:
+            fractions.append((high - value) / move)
+        elif move < 0:
+            fractions.append((low - value) / move)
+    return inside + min(fractions) * direction
+
+
+def contour_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Figure:
+    x0, x1, _, shown = _grid(surface.name, 90)
+    log = surface.name in LOG_CONTOURS
+    data = [
+        {
+            "type": "contour",
+            "x": x0,
+            "y": x1,
+            "z": shown,
+            "colorscale": "Blues_r",
+            "ncontours": 25,
+            "contours": {"coloring": "heatmap", "showlines": True},
+            "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
+            "colorbar": {"title": {"text": "log10(f − min)" if log else "f"}, "thickness": 12},
+            "hovertemplate": "x0=%{x:.3g}<br>x1=%{y:.3g}<br>"
+            + ("log10(f − min)" if log else "f")
+            + "=%{z:.3g}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "x": [m[0] for m in surface.minima],
+            "y": [m[1] for m in surface.minima],
+            "mode": "markers",
+            "marker": {"symbol": "star", "size": 14, "color": "gold", "line": {"width": 1}},
+            "name": "minima",
+            "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
+        },
+    ]
+    annotations = []
+    for result, color in zip(results, run_colors(len(results))):
+        path = result.path
+        label = run_label(result, by_rate)
+        head = path[: ARROW_STEPS + 1]
+        data.append(
+            {
+                "type": "scatter",
+                "x": path[:, 0],
+                "y": path[:, 1],
+                "mode": "lines",
+                "line": {"color": color, "width": 2},
+                "name": label,
+                "legendgroup": label,
+                "hovertemplate": f"{label}<br>x=(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "x": head[1:, 0],
+                "y": head[1:, 1],
+                "mode": "markers",
+                "marker": {"symbol": "arrow", "angleref": "previous", "size": 11, "color": color},
+                "showlegend": False,
+                "legendgroup": label,
+                "hoverinfo": "skip",
+            }
+        )
+        here = path[min(step, len(path) - 1)]
+        data.append(
+            {
+                "type": "scatter",
+                "x": [here[0]],
+                "y": [here[1]],
+                "mode": "markers",
+                "marker": {"size": 13, "color": color, "line": {"width": 2, "color": "white"}},
+                "showlegend": False,
+                "legendgroup": label,
+                "hovertemplate": f"{label}, step {min(step, len(path) - 1)}"
+                "<br>x=(%{x:.4g}, %{y:.4g})<extra></extra>",
+            }
+        )
+        annotations.extend(_exit_annotation(surface, result, color))
+    start = results[0].path[0]
+    data.append(
+        {
+            "type": "scatter",
+            "x": [start[0]],
+            "y": [start[1]],
+            "mode": "markers",
+            "marker": {"symbol": "circle-open", "size": 16, "color": "black", "line": {"width": 2}},
+            "name": "start",
+            "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>",
+        }
+    )
+    x0_min, x0_max, x1_min, x1_max = surface.view_box
+    layout = {
+        "title": {"text": f"Path on the contours of f, step {step}"},
+        "xaxis": {"title": {"text": "x0"}, "range": [x0_min, x0_max], "constrain": "domain"},
+        "yaxis": {"title": {"text": "x1"}, "range": [x1_min, x1_max], "scaleanchor": "x"},
+        "legend": {"orientation": "h", "y": -0.12},
+        "annotations": annotations,
+        "height": 520,
+        "margin": MARGIN,
+    }
+    return go.Figure({"data": data, "layout": layout})
+
+
+def _exit_annotation(surface: Surface, result: DescentResult, color: str) -> list[dict]:
+    left = left_view(surface, result.path)
+    if left is None:
+        if result.status != DIVERGED:
+            return []
+        left = len(result.path)  # blew up in one jump from the last kept point
+        crossing = result.path[-1]
+    else:
+        crossing = exit_point(surface, result.path[left - 1], result.path[left])
+    text = f"left the plot at step {left}"
+    if result.status == DIVERGED:
+        text += f", diverged at step {result.diverged_at}"
+    return [
+        {
+            "x": crossing[0],
+            "y": crossing[1],
+            "text": text,
+            "showarrow": True,
+            "arrowcolor": color,
+            "font": {"color": color},
+            "bgcolor": "rgba(255,255,255,0.85)",
+        }
+    ]
+
+
+def surface_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Figure:
+    x0, x1, z, _ = _grid(surface.name, 50)
+    data = [
+        {
+            "type": "surface",
+            "x": x0,
+            "y": x1,
+            "z": z,
+            "colorscale": "Blues_r",
+            "opacity": 0.85,
+            "showscale": False,
+            "hovertemplate": "x0=%{x:.3g}<br>x1=%{y:.3g}<br>f=%{z:.3g}<extra></extra>",
+        }
+    ]
+    for result, color in zip(results, run_colors(len(results))):
+        path = result.path[: step + 1]
+        left = left_view(surface, path)
+        path = path[:left]  # a point off the box would squash the whole view
+        losses = result.losses[: len(path)]
+        data.append(
+            {
+                "type": "scatter3d",
+                "x": path[:, 0],
+                "y": path[:, 1],
+                "z": losses,
+                "mode": "lines+markers",
+                "line": {"color": color, "width": 5},
+                "marker": {"size": 2.5, "color": color},
+                "name": run_label(result, by_rate),
+            }
+        )
+    layout = {
+        "title": {"text": "The same surface in 3-D"},
+        "scene": {
+            "xaxis": {"title": {"text": "x0"}},
+            "yaxis": {"title": {"text": "x1"}},
+            "zaxis": {"title": {"text": "f"}},
+            "camera": {"eye": {"x": 1.4, "y": -1.4, "z": 1.0}},
+        },
+        "showlegend": False,
+        "height": 520,
+        "margin": MARGIN,
+    }
+    return go.Figure({"data": data, "layout": layout})
+
+
+@lru_cache(maxsize=16)
+def _field(surface_name: str, per_side: int = 17):
+    """Arrow segments of -grad f on a grid, as one line trace (None between arrows)."""
+    surface = get_surface(surface_name)
+    x0_min, x0_max, x1_min, x1_max = surface.view_box
+    grid = np.stack(
+        np.meshgrid(np.linspace(x0_min, x0_max, per_side), np.linspace(x1_min, x1_max, per_side)),
+        axis=-1,
+    ).reshape(-1, 2)
+    downhill = -surface.gradient(grid)
+    size = np.linalg.norm(downhill, axis=1)
+    cell = min(x0_max - x0_min, x1_max - x1_min) / (per_side - 1)
+    # Length grows with steepness but the square root keeps steep corners from hiding the rest.
+    length = 0.9 * cell * np.sqrt(size / max(size.max(), 1e-300))
+    unit = downhill / np.maximum(size, 1e-300)[:, None]
+    tips = grid + unit * length[:, None]
+    xs = np.column_stack([grid[:, 0], tips[:, 0], np.full(len(grid), np.nan)]).ravel()
+    ys = np.column_stack([grid[:, 1], tips[:, 1], np.full(len(grid), np.nan)]).ravel()
+    return xs, ys, tips, size
+
+
+def field_figure(surface: Surface) -> go.Figure:
+    xs, ys, tips, size = _field(surface.name)
+    data = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines",
+            "line": {"color": "#2e86ab", "width": 1.5},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "x": tips[:, 0],
+            "y": tips[:, 1],
+            "mode": "markers",
+            "marker": {
+                "symbol": "arrow",
+                "angleref": "previous",
+                "size": 8,
+                "color": "#2e86ab",
+            },
+            "customdata": size,
+            "hovertemplate": "|∇f| = %{customdata:.3g}<extra></extra>",
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "x": [m[0] for m in surface.minima],
+            "y": [m[1] for m in surface.minima],
+            "mode": "markers",
+            "marker": {"symbol": "star", "size": 14, "color": "gold", "line": {"width": 1}},
+            "showlegend": False,
+            "hovertemplate": "minimum<extra></extra>",
+        },
+    ]
+    x0_min, x0_max, x1_min, x1_max = surface.view_box
+    pad_x, pad_y = (x0_max - x0_min) * 0.05, (x1_max - x1_min) * 0.05
+    layout = {
+        "title": {"text": "−∇f: every arrow points downhill"},
+        "xaxis": {"title": {"text": "x0"}, "range": [x0_min - pad_x, x0_max + pad_x]},
+        "yaxis": {
+            "title": {"text": "x1"},
+            "range": [x1_min - pad_y, x1_max + pad_y],
+            "scaleanchor": "x",
+        },
+        "height": 420,
+        "margin": MARGIN,
+    }
+    return go.Figure({"data": data, "layout": layout})
+
+
+def loss_figure(results, step: int, tolerance: float, by_rate: bool) -> go.Figure:
+    data = []
+    for result, color in zip(results, run_colors(len(results))):
+        data.append(
+            {
+                "type": "scatter",
+                "x": np.arange(len(result.gap)),
+                "y": np.maximum(result.gap, FLOOR),
+                "mode": "lines",
+                "line": {"color": color, "width": 2},
+                "name": run_label(result, by_rate),
+                "hovertemplate": "step %{x}: f − min = %{y:.3g}<extra></extra>",
+            }
+        )
+    layout = {
+        "title": {"text": "Loss above the minimum, f − min (log scale)"},
+        "xaxis": {"title": {"text": "step"}},
+        "yaxis": {"title": {"text": "f − min"}, "type": "log", "exponentformat": "power"},
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "x0": step,
+                "x1": step,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dot", "color": "gray"},
+            },
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": tolerance,
+                "y1": tolerance,
+                "line": {"dash": "dash", "color": "green", "width": 1},
+            },
+        ],  # fmt: skip
+        "annotations": [
+            {
+                "xref": "paper",
+                "x": 1,
+                "y": np.log10(tolerance),
+                "text": f"{tolerance:g}",
+                "showarrow": False,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "font": {"color": "green"},
+            },
+        ],  # fmt: skip
+        "legend": {"orientation": "h", "y": -0.2},
+        "height": 420,
+        "margin": MARGIN,
+    }
+    return go.Figure({"data": data, "layout": layout})
+
+
+REGIME_COLORS = {
+    "monotone": "#29bf12",
+    "one step": "#29bf12",
+    "oscillating": "#f3a712",
+    "bounded": "#e4572e",
+    "diverging": "#e4572e",
+}
+
+
+def regime_figure(learning_rate: float, regime: Regime, low: float, high: float) -> go.Figure:
+    """A strip along the learning-rate slider: where the maths says each regime is."""
+    oscillates, diverges = regime.thresholds
+    bands = [
+        (low, oscillates, "monotone", "#29bf12"),
+        (oscillates, diverges, "oscillating", "#f3a712"),
+        (diverges, high, "diverging", "#e4572e"),
+    ]
+    shapes, annotations = [], []
+    for start, end, name, color in bands:
+        shapes.append(
+            {"type": "rect", "xref": "x", "yref": "paper", "x0": np.log10(start),
+             "x1": np.log10(end), "y0": 0, "y1": 1, "fillcolor": color, "opacity": 0.35,
+             "line": {"width": 0}}
+        )  # fmt: skip
+        annotations.append(
+            {"x": (np.log10(start) + np.log10(end)) / 2, "y": 0.5, "yref": "paper",
+             "text": name, "showarrow": False, "font": {"size": 11}}
+        )  # fmt: skip
+    annotations[1]["y"] = 1.45  # the middle band is narrow: its label goes above
+    marker = {
+        "type": "scatter",
+        "x": [np.log10(learning_rate)],
+        "y": [0.5],
+        "mode": "markers+text",
+        "marker": {"symbol": "triangle-down", "size": 14, "color": "black"},
+        "text": [f"η={learning_rate:g}"],
+        "textposition": "bottom center",
+        "hoverinfo": "skip",
+    }
+    ticks = [low, 1e-8, 1e-6, 1e-4, 1e-2, oscillates, diverges, high]
+    layout = {
+        "xaxis": {
+            "range": [np.log10(low), np.log10(high)],
+            "tickvals": [np.log10(t) for t in ticks],
+            "ticktext": [f"{t:g}" for t in ticks],
+            "fixedrange": True,
+        },
+        "yaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
+        "shapes": shapes,
+        "annotations": annotations,
+        "showlegend": False,
+        "height": 130,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 25},
+    }
+    return go.Figure({"data": [marker], "layout": layout})
+
+
+def h_error_figure(hs, central, forward, h: float) -> go.Figure:
+    data = [
+        {"type": "scatter", "x": hs, "y": np.maximum(central, FLOOR), "mode": "lines+markers",
+         "name": "central (f(x+h) − f(x−h)) / 2h", "line": {"color": "#2e86ab"}},
+        {"type": "scatter", "x": hs, "y": np.maximum(forward, FLOOR), "mode": "lines+markers",
+         "name": "forward (f(x+h) − f(x)) / h", "line": {"color": "#e4572e", "dash": "dot"}},
+    ]  # fmt: skip
+    layout = {
+        "title": {"text": "Error of the numerical gradient against h"},
+        "xaxis": {"title": {"text": "h"}, "type": "log", "exponentformat": "power"},
+        "yaxis": {
+            "title": {"text": "|numerical − analytic|"},
+            "type": "log",
+            "exponentformat": "power",
+        },
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "x0": h,
+                "x1": h,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dot", "color": "gray"},
+            },
+        ],  # fmt: skip
+        "annotations": [
+            {
+                "x": np.log10(h),
+                "y": 1,
+                "yref": "paper",
+                "text": f"h={h:g}",
+                "showarrow": False,
+                "yanchor": "bottom",
+            },
+            {
+                "x": np.log10(hs[1]),
+                "y": 0.05,
+                "yref": "paper",
+                "xanchor": "left",
+                "text": "← rounding error",
+                "showarrow": False,
+            },
+            {
+                "x": np.log10(hs[-2]),
+                "y": 0.05,
+                "yref": "paper",
+                "xanchor": "right",
+                "text": "truncation error →",
+                "showarrow": False,
+            },
+        ],  # fmt: skip
+        "legend": {"orientation": "h", "y": -0.25},
+        "height": 400,
+        "margin": MARGIN,
+    }
+    return go.Figure({"data": data, "layout": layout})
