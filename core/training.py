@@ -227,8 +227,7 @@ class RunResult:
     test_accuracy: float | None
     test_loss: float | None
     test_probabilities: np.ndarray | None  # (n_test, 10)
-    test_labels: np.ndarray | None
-    test_images: np.ndarray | None = field(default=None, repr=False)  # uint8, for the gallery
+    test_labels: np.ndarray | None  # the first len(test_labels) images of the test split
 
 
 def _progress_callback(context, config: TrainConfig, steps: int, state: dict):
@@ -353,7 +352,6 @@ def train(config: TrainConfig, context=None) -> RunResult:
     probabilities = predict(model, data.x_test)
     result.test_probabilities = probabilities.astype(np.float32)
     result.test_labels = data.y_test
-    result.test_images = (data.x_test * 255).round().astype(np.uint8)
     result.test_accuracy = accuracy(probabilities, data.y_test)
     result.test_loss = cross_entropy(probabilities, data.y_test)
     sample = slice(0, TRAIN_ACCURACY_SAMPLE)

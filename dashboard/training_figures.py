@@ -1,0 +1,152 @@
+"""Plotly figures and image helpers of the Training studio."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+TRAIN_COLOR, VALIDATION_COLOR = "#1f77b4", "#ff7f0e"
+RUN_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b")
+
+
+def curves_figure(series: dict[str, list], title: str = "") -> go.Figure:
+    """Loss and accuracy: within-epoch running averages (lines), epoch ends (markers)."""
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
+    for column, metric in enumerate(("loss", "accuracy"), start=1):
+        figure.add_trace(
+            go.Scatter(
+                x=series.get("batch_epoch", []),
+                y=series.get(f"batch_{metric}", []),
+                mode="lines",
+                name="train (within epoch)",
+                line={"color": TRAIN_COLOR, "width": 1},
+                opacity=0.6,
+                showlegend=column == 1,
+                legendgroup="batch",
+            ),
+            row=1,
+            col=column,
+        )
+        for name, label, color in (
+            (f"epoch_{metric}", "train (epoch)", TRAIN_COLOR),
+            (f"epoch_val_{metric}", "validation (epoch)", VALIDATION_COLOR),
+        ):
+            values = series.get(name, [])
+            if values and not all(np.isnan(values)):
+                figure.add_trace(
+                    go.Scatter(
+                        x=series.get("epoch", []),
+                        y=values,
+                        mode="lines+markers",
+                        name=label,
+                        line={"color": color},
+                        showlegend=column == 1,
+                        legendgroup=label,
+                    ),
+                    row=1,
+                    col=column,
+                )
+        figure.update_xaxes(title_text="epoch", row=1, col=column)
+    figure.update_layout(
+        title=title, height=340, margin={"t": 60, "b": 40}, legend={"orientation": "h", "y": -0.25}
+    )
+    return figure
+
+
+def overlay_figure(runs: list[tuple[str, dict[str, list]]]) -> go.Figure:
+    """Several runs' curves on one chart: training loss, and validation accuracy per epoch."""
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=("training loss", "validation accuracy (train if none)")
+    )
+    for index, (label, series) in enumerate(runs):
+        color = RUN_COLORS[index % len(RUN_COLORS)]
+        figure.add_trace(
+            go.Scatter(
+                x=series.get("batch_epoch", []),
+                y=series.get("batch_loss", []),
+                mode="lines",
+                name=label,
+                line={"color": color},
+                legendgroup=label,
+            ),
+            row=1,
+            col=1,
+        )
+        accuracy = series.get("epoch_val_accuracy", [])
+        if not accuracy or all(np.isnan(accuracy)):
+            accuracy = series.get("epoch_accuracy", [])
+        figure.add_trace(
+            go.Scatter(
+                x=series.get("epoch", []),
+                y=accuracy,
+                mode="lines+markers",
+                name=label,
+                line={"color": color},
+                legendgroup=label,
+                showlegend=False,
+            ),
+            row=1,
+            col=2,
+        )
+    figure.update_xaxes(title_text="epoch")
+    figure.update_layout(height=360, margin={"t": 50}, legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+def confusion_figure(counts: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
+    figure = go.Figure(
+        go.Heatmap(
+            z=counts,
+            x=list(class_names),
+            y=list(class_names),
+            text=counts,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        xaxis_title="predicted",
+        yaxis_title="true",
+        yaxis_autorange="reversed",
+        height=480,
+        margin={"t": 20},
+    )
+    return figure
+
+
+def per_class_figure(accuracies: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
+    figure = go.Figure(
+        go.Bar(
+            x=list(class_names),
+            y=accuracies,
+            text=[f"{value:.3f}" for value in accuracies],
+            textposition="outside",
+        )
+    )
+    figure.update_layout(
+        yaxis_title="test accuracy", yaxis_range=[0, 1.08], height=320, margin={"t": 20}
+    )
+    return figure
+
+
+def class_counts_figure(counts: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
+    figure = go.Figure(go.Bar(x=list(class_names), y=counts, text=counts, textposition="outside"))
+    figure.update_layout(yaxis_title="training images", height=300, margin={"t": 20})
+    return figure
+
+
+def diverging_rgb(weights: np.ndarray) -> np.ndarray:
+    """Weights as colour: blue negative, white zero, red positive, scaled to the largest |w|."""
+    scale = float(np.max(np.abs(weights))) or 1.0
+    t = np.clip(weights / scale, -1.0, 1.0)[..., None]
+    white, red, blue = np.ones(3), np.array([0.8, 0.1, 0.1]), np.array([0.1, 0.3, 0.8])
+    rgb = np.where(t >= 0, white + t * (red - white), white - t * (blue - white))
+    return (rgb * 255).round().astype(np.uint8)
+
+
+def enlarge(image: np.ndarray, size: int = 84) -> np.ndarray:
+    """Nearest-neighbour upscaling, so a 5x5 filter is seen as blocks, not a blur."""
+    factor = max(1, size // image.shape[0])
+    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1)

@@ -1,0 +1,131 @@
+"""The Training studio's session state: its one job, its runs, and their hand-over.
+
+Everything lives in st.session_state, so a click, a rerun or a visit to
+another page never loses a run. The job's thread never touches this module:
+the page collects a finished job on its next run (or the live fragment's next tick).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from core.data import spec_for
+from core.jobs import FAILED, Job
+from core.ledger import ledger_row
+from core.models import describe_model
+from core.training import DIVERGED, RunResult, TrainConfig, train
+from dashboard.session_models import SessionModel, add_session_model, find_session_model
+
+JOB_KEY = "train_job"
+RUNS_KEY = "train_runs"
+NOTICES_KEY = "train_notices"
+
+
+@dataclass
+class Run:
+    number: int  # 1, 2, ... within the session
+    config: TrainConfig
+    preset: str | None  # core.presets key it came from
+    row: dict[str, Any]  # its ledger line
+    series: dict[str, list] = field(default_factory=dict)  # its curves
+    result: RunResult | None = None  # None when it failed before training
+    error: str | None = None
+
+    @property
+    def label(self) -> str:
+        return (
+            f"run {self.number} · {describe_model(self.config.model)} on "
+            f"{spec_for(self.config.dataset).title}"
+        )
+
+    @property
+    def model(self):
+        """The trained model while the session still keeps it (the oldest are dropped)."""
+        found = find_session_model(self.label)
+        return found.model if found is not None else None
+
+
+@dataclass
+class PendingRun:
+    job: Job
+    number: int
+    config: TrainConfig
+    preset: str | None
+    collected: bool = False
+
+
+def runs() -> list[Run]:
+    return st.session_state.setdefault(RUNS_KEY, [])
+
+
+def pending() -> PendingRun | None:
+    return st.session_state.get(JOB_KEY)
+
+
+def is_training() -> bool:
+    current = pending()
+    return current is not None and not current.job.finished
+
+
+def notices() -> list[str]:
+    return st.session_state.setdefault(NOTICES_KEY, [])
+
+
+def start_run(config: TrainConfig, preset: str | None) -> PendingRun:
+    """Start training in a background job; the caller has checked nothing else runs."""
+    number = len(runs()) + 1
+    job = Job(lambda context: train(config, context), name=f"train-{number}").start()
+    current = PendingRun(job, number, config, preset)
+    st.session_state[JOB_KEY] = current
+    return current
+
+
+def collect_finished() -> Run | None:
+    """Move a finished job into the ledger and its model into the session's models, once."""
+    current = pending()
+    if current is None or current.collected or not current.job.finished:
+        return None
+    current.collected = True
+    snapshot = current.job.snapshot()
+    result: RunResult | None = snapshot.result
+    if snapshot.state == FAILED or result is None:
+        error = snapshot.error or "stopped before training started"
+        run = Run(
+            current.number,
+            current.config,
+            current.preset,
+            ledger_row(current.number, current.config, error=error),
+            snapshot.series,
+            None,
+            error,
+        )
+    else:
+        run = Run(
+            current.number,
+            current.config,
+            current.preset,
+            ledger_row(current.number, current.config, result),
+            snapshot.series,
+            result,
+        )
+        if result.status != DIVERGED:
+            dropped = add_session_model(
+                SessionModel(
+                    run.label,
+                    result.model,
+                    current.config.dataset,
+                    result.class_names,
+                    result.test_accuracy,
+                )
+            )
+            if dropped is not None:
+                notices().append(
+                    f"The session keeps a bounded number of models: {dropped.label} was "
+                    "dropped to make room (its ledger line and curves stay)."
+                )
+        result.model = None  # the session-model list owns it, so dropping it frees memory
+    runs().append(run)
+    return run
