@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 TRAIN_COLOUR, TEST_COLOUR, LOSS_COLOUR = "#1f77b4", "#d62728", "#7f7f7f"
+MAX_LOSS_POINTS = 2000  # the chart is redrawn twice a second while training: keep it light
 
 
 def _compact(figure: go.Figure, height: int) -> go.Figure:
@@ -37,12 +38,18 @@ def accuracy_figure(epochs: Sequence[dict]) -> go.Figure:
 
 
 def loss_figure(losses: Sequence[float]) -> go.Figure:
-    """Cross-entropy of each mini-batch: noisy, because each batch is different."""
+    """Cross-entropy of each mini-batch: noisy, because each batch is different.
+
+    Above MAX_LOSS_POINTS iterations every k-th one is drawn (the title says so).
+    """
+    stride = max(1, -(-len(losses) // MAX_LOSS_POINTS))
+    iterations = np.arange(1, len(losses) + 1)[::stride]
     figure = go.Figure()
     figure.add_scatter(
-        x=np.arange(1, len(losses) + 1), y=list(losses), mode="lines", line=dict(color=LOSS_COLOUR)
+        x=iterations, y=np.asarray(losses)[::stride], mode="lines", line=dict(color=LOSS_COLOUR)
     )
-    figure.update_layout(title="Loss per iteration (one mini-batch each)", showlegend=False)
+    every = f", every {stride}th drawn" if stride > 1 else ""
+    figure.update_layout(title=f"Loss per iteration (one mini-batch each{every})", showlegend=False)
     figure.update_xaxes(title="iteration")
     figure.update_yaxes(title="cross-entropy (nats)", rangemode="tozero")
     return _compact(figure, 340)

@@ -6,6 +6,7 @@ import streamlit as st
 from core.data import DATASETS, OFFLINE_DEFAULT, DatasetError, load_dataset
 from core.scratch import (
     ACTIVATIONS,
+    LOG_EPSILON,
     MAX_HIDDEN_SIZE,
     MAX_ITERATIONS,
     SIMPLE_INPUT,
@@ -61,7 +62,7 @@ if st.session_state["scratch_dataset"] not in DATASETS:
     st.warning(f"Unknown data set {st.session_state['scratch_dataset']!r}: showing MNIST.")
     st.session_state["scratch_dataset"] = "mnist"
 
-dataset_name = st.selectbox(
+dataset_name = st.columns([1, 2])[0].selectbox(
     "Data set",
     list(DATASETS),
     format_func=lambda name: DATASETS[name].title,
@@ -108,7 +109,7 @@ with forward_tab:
             "An untrained 784-50-10 net (weights ~ 0.01 · N(0, 1)): every probability is near "
             "1/10. Train one in tab 3 and it appears here."
         )
-    example = st.number_input(
+    example = st.columns([1, 3])[0].number_input(
         f"Test picture (0 to {len(x_test) - 1})", step=1, key="scratch_example"
     )
     if not 0 <= example < len(x_test):
@@ -116,12 +117,19 @@ with forward_tab:
     else:
         steps, arrays = forward_steps(net, flatten_images(x_test[example : example + 1]))
         true_class = int(y_test[example])
+        probabilities = arrays["y"][0]
         st.latex(
             r"a_1 = x W_1 + b_1,\quad z_1 = h(a_1),\quad a_2 = z_1 W_2 + b_2,\quad "
             r"y = \operatorname{softmax}(a_2),\quad L = -\log y_{\text{true}}"
+            rf"\qquad\text{{with }} h = {ACTIVATIONS[net.activation_name].formula}"
         )
-        st.latex(ACTIVATIONS[net.activation_name].formula)
-        st.dataframe(
+        picture, table = st.columns([1, 2])
+        picture.plotly_chart(
+            picture_figure(
+                x_test[example], f"x: picture {example}, label {info.class_names[true_class]}"
+            )
+        )
+        table.dataframe(
             [
                 {
                     "array": step.name,
@@ -133,19 +141,12 @@ with forward_tab:
             ],
             hide_index=True,
         )
-        picture, probabilities = st.columns([1, 2])
-        picture.plotly_chart(
-            picture_figure(
-                x_test[example], f"x: picture {example}, a {info.class_names[true_class]}"
-            )
-        )
-        probabilities.plotly_chart(
-            probabilities_figure(arrays["y"][0], info.class_names, true_class)
-        )
-        loss = -np.log(arrays["y"][0, true_class])
-        st.write(
-            f"Predicted **{info.class_names[int(arrays['y'][0].argmax())]}**; "
-            f"loss for this picture: −log y[true] = {loss:.4f}"
+        chart, summary = st.columns([2, 1])
+        chart.plotly_chart(probabilities_figure(probabilities, info.class_names, true_class))
+        summary.metric("Predicted class", info.class_names[int(probabilities.argmax())])
+        summary.metric(
+            "Loss for this picture, −log y[true]",
+            f"{-np.log(probabilities[true_class] + LOG_EPSILON):.4f}",
         )
 
 # --- 2. gradient check --------------------------------------------------------------------------
@@ -156,7 +157,12 @@ with check_tab:
         "one forward and one backward pass. The tutorial checks a 784-50-10 net on 3 pictures."
     )
     left, middle, right = st.columns(3)
-    check_hidden = left.number_input("Hidden units", step=1, key="scratch_check_hidden")
+    check_hidden_limit = (MAX_CHECK_PARAMETERS - len(info.class_names)) // (
+        x_train[0].size + 1 + len(info.class_names)
+    )
+    check_hidden = left.number_input(
+        f"Hidden units (at most {check_hidden_limit} here)", step=1, key="scratch_check_hidden"
+    )
     check_examples = middle.number_input(
         "Pictures in the batch", step=1, key="scratch_check_examples"
     )
@@ -214,6 +220,18 @@ with check_tab:
                 "mean |numerical − backprop|": st.column_config.NumberColumn(format="%.2e"),
             },
         )
+        worst = max(row.max_abs_difference for row in result.differences)
+        if worst < 1e-7:
+            st.success(
+                f"Every difference is below 1e-7 (largest {worst:.1e}): backpropagation "
+                "computes the same gradient as nudging."
+            )
+        else:
+            st.warning(
+                f"The largest difference is {worst:.1e}. With relu, a hidden unit whose sum "
+                "a1 lies within h of 0 sits on the kink, where the numerical gradient averages "
+                "the two slopes: try another batch size."
+            )
         numerical_column, backprop_column, ratio_column = st.columns(3)
         numerical_column.metric("Numerical gradient", f"{result.numerical_seconds:.3f} s")
         backprop_column.metric(
@@ -300,7 +318,7 @@ with train_tab:
             chart, table = st.columns([3, 2])
             chart.plotly_chart(accuracy_figure(epochs))
             table.caption("The tutorial's printout, one line per epoch:")
-            table.code(tutorial_table(epochs), language=None)
+            table.code(tutorial_table(epochs), language=None, height=300)
         if losses:
             st.plotly_chart(loss_figure(losses))
         result = snapshot.result

@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from core.data import load_dataset
 from core.scratch import (
@@ -24,6 +25,7 @@ from core.scratch import (
     train,
     weight_mosaic,
 )
+from dashboard.scratch_training import single_threaded_blas
 
 
 def small_problem(seed, activation, inputs=5, hidden=4, classes=3, rows=7):
@@ -231,7 +233,8 @@ def test_two_layer_net_learns_mnist_in_a_thousand_iterations(real_data_dir):
     Measured 0.8651 test accuracy with seed 0; 10 000 iterations reach 0.947.
     """
     (x_train, y_train), (x_test, y_test), _ = load_dataset("mnist")
-    result = train(TrainConfig(iterations=1000), x_train, y_train, x_test, y_test)
+    with threadpool_limits(limits=1, user_api="blas"):  # 2 BLAS threads crawl on a busy CI
+        result = train(TrainConfig(iterations=1000), x_train, y_train, x_test, y_test)
     assert result.test_accuracy >= 0.85
     assert result.epochs[0].test_accuracy < 0.2  # it started from chance
 
@@ -239,3 +242,20 @@ def test_two_layer_net_learns_mnist_in_a_thousand_iterations(real_data_dir):
 def test_flatten_images_scales_pixels_to_unit_range():
     images = np.array([[[0, 255], [51, 102]]], dtype=np.uint8)
     np.testing.assert_allclose(flatten_images(images), [[0.0, 1.0, 0.2, 0.4]])
+
+
+def blas_threads() -> set[int]:
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+
+def test_single_threaded_blas_is_restored_by_the_last_job_only():
+    """Overlapping jobs: the limit holds until the last one leaves, then the original returns."""
+    original = blas_threads()
+    first, second = single_threaded_blas(), single_threaded_blas()
+    first.__enter__()
+    second.__enter__()
+    assert blas_threads() == {1}
+    first.__exit__(None, None, None)
+    assert blas_threads() == {1}  # the second job is still training
+    second.__exit__(None, None, None)
+    assert blas_threads() == original
