@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from core.data import DATASETS, OFFLINE_DEFAULT, DatasetError, load_dataset
+from core.jobs import FINISHED
 from core.scratch import (
     ACTIVATIONS,
     LOG_EPSILON,
@@ -121,8 +122,8 @@ with forward_tab:
         st.latex(
             r"a_1 = x W_1 + b_1,\quad z_1 = h(a_1),\quad a_2 = z_1 W_2 + b_2,\quad "
             r"y = \operatorname{softmax}(a_2),\quad L = -\log y_{\text{true}}"
-            rf"\qquad\text{{with }} h = {ACTIVATIONS[net.activation_name].formula}"
         )
+        st.latex(rf"\text{{hidden activation }} h:\quad {ACTIVATIONS[net.activation_name].formula}")
         picture, table = st.columns([1, 2])
         picture.plotly_chart(
             picture_figure(
@@ -301,7 +302,8 @@ with train_tab:
                 text=f"{meta['label']}: iteration {done_steps:,} of {total:,} "
                 f"({snapshot.seconds:.1f} s)",
             )
-        if not job.finished:
+        finished = snapshot.state in FINISHED  # from the snapshot: job.finished may be newer
+        if not finished:
             if st.button("Stop", key="scratch_train_stop"):
                 job.request_stop()
         elif "diverged" in progress:
@@ -322,7 +324,7 @@ with train_tab:
         if losses:
             st.plotly_chart(loss_figure(losses))
         result = snapshot.result
-        if job.finished and st.session_state.get("scratch_promoted") is not job:
+        if finished and st.session_state.get("scratch_promoted") is not job:
             st.session_state["scratch_promoted"] = job
             if result is not None and result.epochs:
                 st.session_state[TRAINED_KEY] = {

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,24 @@ def test_short_training_fills_the_table_and_draws_the_hidden_weights():
     captions = " ".join(caption.value for caption in app.caption)
     assert "The net you trained: run 1" in captions
     assert "showing 50 of 50 units" in captions
+
+
+def test_stop_button_ends_a_long_run_and_keeps_its_weights():
+    """Stop while training: the run ends early, says so, and its net is still drawn."""
+    app = on_digits(open_scratch())
+    app.number_input(key="scratch_iterations").set_value(50_000).run()
+    app.button(key="scratch_train_start").click().run()
+    job = app.session_state["scratch_job"]
+    deadline = time.monotonic() + 30
+    while job.snapshot().progress.get("iteration", 0) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)  # let it take a few steps, so there are weights to keep
+    app.button(key="scratch_train_stop").click().run()
+    job.join(30)
+    app.run()
+    assert not app.exception, [error.value for error in app.exception]
+    assert job.snapshot().progress["iteration"] < 50_000
+    assert any(success.value.startswith("Stopped: run 1") for success in app.success)
+    assert "The net you trained: run 1" in " ".join(caption.value for caption in app.caption)
 
 
 def test_overflowing_training_says_it_diverged():
