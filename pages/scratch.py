@@ -59,9 +59,17 @@ for problem in seed_from_url(DEFAULTS, page="scratch"):
     st.warning(problem)
 for key, value in DEFAULTS.items():
     st.session_state.setdefault(key, value)
-if st.session_state["scratch_dataset"] not in DATASETS:
-    st.warning(f"Unknown data set {st.session_state['scratch_dataset']!r}: showing MNIST.")
-    st.session_state["scratch_dataset"] = "mnist"
+for key, choices in (
+    ("scratch_dataset", DATASETS),
+    ("scratch_activation", ACTIVATIONS),
+    ("scratch_check_activation", ACTIVATIONS),
+):
+    if st.session_state[key] not in choices:  # a hand-edited link
+        st.warning(
+            f"Link value {key}={st.session_state[key]!r} ignored: choose one of "
+            f"{', '.join(choices)}."
+        )
+        st.session_state[key] = DEFAULTS[key]
 
 dataset_name = st.columns([1, 2])[0].selectbox(
     "Data set",

@@ -144,6 +144,16 @@ def test_a_mangled_link_value_is_reported_and_ignored():
     assert app.number_input(key="scratch_hidden").value == 50
 
 
+def test_an_unknown_choice_in_the_link_falls_back_to_the_default():
+    app = open_scratch({"scratch_dataset": "cifar", "scratch_activation": "tanh"})
+    assert not app.exception
+    warnings = " ".join(warning.value for warning in app.warning)
+    assert "scratch_dataset='cifar' ignored" in warnings
+    assert "scratch_activation='tanh' ignored" in warnings
+    assert app.selectbox(key="scratch_dataset").value == "mnist"
+    assert app.selectbox(key="scratch_activation").value == "sigmoid"
+
+
 def test_page_does_not_import_tensorflow():
     """NumPy only: checked in a fresh process, since other tests may have imported it."""
     code = (
