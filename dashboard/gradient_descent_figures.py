@@ -377,50 +377,57 @@ REGIME_COLORS = {
 }
 
 
-def regime_figure(learning_rate: float, regime: Regime, low: float, high: float) -> go.Figure:
-    """A strip along the learning-rate slider: where the maths says each regime is."""
-    oscillates, diverges = regime.thresholds
+def regime_figure(learning_rate: float, regime: Regime, grid: list[float]) -> go.Figure:
+    """A strip under the learning-rate slider: where the maths says each regime is.
+
+    The slider places its options evenly by index, so the strip does too: a value's x is
+    its (interpolated) position in the grid, and the strip lines up with the slider.
+    """
+    logs = np.log10(grid)
+
+    def position(value: float) -> float:
+        return float(np.interp(np.log10(value), logs, np.arange(len(grid))))
+
+    oscillates, diverges = (position(value) for value in regime.thresholds)
+    end = len(grid) - 1
     bands = [
-        (low, oscillates, "monotone", "#29bf12"),
+        (0, oscillates, "monotone", "#29bf12"),
         (oscillates, diverges, "oscillating", "#f3a712"),
-        (diverges, high, "diverging", "#e4572e"),
+        (diverges, end, "diverging", "#e4572e"),
     ]
     shapes, annotations = [], []
-    for start, end, name, color in bands:
+    for start, stop, name, color in bands:
         shapes.append(
-            {"type": "rect", "xref": "x", "yref": "paper", "x0": np.log10(start),
-             "x1": np.log10(end), "y0": 0, "y1": 1, "fillcolor": color, "opacity": 0.35,
-             "line": {"width": 0}}
+            {"type": "rect", "xref": "x", "yref": "paper", "x0": start, "x1": stop, "y0": 0,
+             "y1": 1, "fillcolor": color, "opacity": 0.35, "line": {"width": 0}}
         )  # fmt: skip
         annotations.append(
-            {"x": (np.log10(start) + np.log10(end)) / 2, "y": 0.5, "yref": "paper",
-             "text": name, "showarrow": False, "font": {"size": 11}}
+            {"x": (start + stop) / 2, "y": 0.5, "yref": "paper", "text": name,
+             "showarrow": False, "font": {"size": 11}, "textangle": 0 if stop - start > 12 else -90}
         )  # fmt: skip
-    annotations[1]["y"] = 1.45  # the middle band is narrow: its label goes above
     marker = {
         "type": "scatter",
-        "x": [np.log10(learning_rate)],
-        "y": [0.5],
-        "mode": "markers+text",
+        "x": [position(learning_rate)],
+        "y": [1.0],
+        "mode": "markers",
         "marker": {"symbol": "triangle-down", "size": 14, "color": "black"},
-        "text": [f"η={learning_rate:g}"],
-        "textposition": "bottom center",
         "hoverinfo": "skip",
     }
-    ticks = [low, 1e-8, 1e-6, 1e-4, 1e-2, oscillates, diverges, high]
+    ticks = [value for value in (1e-10, 1e-7, 1e-4, 1e-2, 0.1) if value < regime.thresholds[0]]
+    ticks += [*regime.thresholds, grid[-1]]
     layout = {
         "xaxis": {
-            "range": [np.log10(low), np.log10(high)],
-            "tickvals": [np.log10(t) for t in ticks],
+            "range": [-0.5, end + 0.5],
+            "tickvals": [position(t) for t in ticks],
             "ticktext": [f"{t:g}" for t in ticks],
             "fixedrange": True,
         },
-        "yaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
+        "yaxis": {"visible": False, "range": [0, 1.15], "fixedrange": True},
         "shapes": shapes,
         "annotations": annotations,
         "showlegend": False,
-        "height": 130,
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 25},
+        "height": 110,
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 25},
     }
     return go.Figure({"data": [marker], "layout": layout})
 

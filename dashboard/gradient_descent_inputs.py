@@ -63,7 +63,7 @@ def nearest_learning_rate(value: float) -> float:
 
 
 def format_rate(value: float) -> str:
-    return f"{value:.3g}" if 1e-3 <= value < 100 else f"{value:.0e}"
+    return f"{value:g}"  # 1.5e-10, 0.001, 0.5, 10
 
 
 def fix_link_values(state: dict) -> list[str]:

@@ -167,10 +167,10 @@ with regime_slot:
     if curvatures is not None and sgd_runs and not by_rate:
         regime = quadratic_regime(sgd_runs[0], curvatures)
         st.plotly_chart(
-            figures.regime_figure(sgd_runs[0], regime, LEARNING_RATES[0], LEARNING_RATES[-1]),
+            figures.regime_figure(sgd_runs[0], regime, LEARNING_RATES),
             config={"displayModeBar": False},
         )
-        st.markdown(f"**η = {sgd_runs[0]:g}: {regime.name}.** {regime.explanation}")
+        st.markdown(f"**SGD with η = {sgd_runs[0]:g}: {regime.name}.** {regime.explanation}")
     elif curvatures is not None:
         oscillates, diverges = quadratic_regime(1.0, curvatures).thresholds
         st.caption(

@@ -1,0 +1,39 @@
+"""The Gradient-descent lab in headless Chromium: a student drags the learning rate past 1."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dashboard.gradient_descent_inputs import LEARNING_RATES
+from tests.conftest import screenshot
+from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
+
+pytestmark = pytest.mark.e2e
+
+
+def test_learning_rate_past_one_diverges(page: Page, app_url):
+    """Arrow keys on the η slider from 0.1 to 1.5: the bowl run says 'diverged at step 18'."""
+    open_page(page, app_url, "gradient_descent")
+    expect(page.get_by_text("SGD with η = 0.1: monotone.")).to_be_visible()
+    expect_no_exception(page)
+    screenshot(page, "gradient_descent_start")
+
+    thumb = page.get_by_test_id("stSlider").first.get_by_role("slider")
+    thumb.focus()
+    for _ in range(LEARNING_RATES.index(1.5) - LEARNING_RATES.index(0.1)):
+        thumb.press("ArrowRight")
+    # x <- (1 - 2 * 1.5) x = -2x from (-3, 4): |x1| = 4 * 2^k passes 1e6 at k = 18
+    expect(page.get_by_text("diverged at step 18").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("SGD with η = 1.5: diverging.")).to_be_visible()
+    wait_for_app_run(page)
+    expect_no_exception(page)
+    screenshot(page, "gradient_descent_diverged")
+
+
+def test_compare_optimizers_shows_the_table(page: Page, app_url):
+    """Compare mode races the six Keras optimizers and lists each outcome."""
+    open_page(page, app_url, "gradient_descent?gd_mode=optimizers&gd_surface=elongated"
+              "&gd_x0=-7&gd_x1=2&gd_lr=0.3&gd_steps=300")  # fmt: skip
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("radio", name="Compare optimizers")).to_be_checked()
+    expect_no_exception(page)
+    screenshot(page, "gradient_descent_compare")

@@ -1,0 +1,225 @@
+"""The Gradient-descent lab through the real entry point: regimes, compare mode, bad input."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.descent import MAX_STEPS
+from dashboard.registry import PAGES
+from tests.test_pages import APP, ROOT
+
+PAGE = next(page for page in PAGES if page.file == "gradient_descent.py")
+
+
+def open_lab(**link) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update({key: str(value) for key, value in link.items()})
+    app.run()
+    app.switch_page(str(PAGE.path)).run()
+    assert not app.exception, [error.value for error in app.exception]
+    return app
+
+
+def texts(elements) -> str:
+    return "\n".join(str(element.value) for element in elements)
+
+
+def plots(app: AppTest) -> int:
+    return len(app.get("plotly_chart"))
+
+
+def test_opens_on_the_tutorial_bowl():
+    """Defaults: the bowl from (-3, 4) with SGD, η = 0.1, 100 steps, which converges."""
+    app = open_lab()
+    assert "SGD: converged: within tolerance from step 39" in texts(app.success)
+    assert "SGD with η = 0.1: monotone." in texts(app.markdown)
+    assert plots(app) == 6  # regime strip, contour, 3-D, loss, field, error vs h
+    assert not app.error
+
+
+@pytest.mark.parametrize(
+    "rate, regime",
+    [(0.3, "monotone"), (0.7, "oscillating"), (1.0, "bounded"), (1.05, "diverging")],
+)
+def test_slider_names_the_regime_the_maths_predicts(rate, regime):
+    """On the bowl the page says which of x <- (1 - 2η) x's regimes the slider is in."""
+    app = open_lab()
+    app.select_slider(key="gd_lr").set_value(rate).run()
+    assert not app.exception
+    assert f"SGD with η = {rate:g}: {regime}." in texts(app.markdown)
+
+
+def test_divergence_is_reported_with_its_step():
+    """η = 10 multiplies x by -19 each step: 'diverged at step 5', and the plots still draw."""
+    app = open_lab()
+    app.select_slider(key="gd_lr").set_value(10.0).run()
+    assert not app.exception
+    assert "diverged at step 5" in texts(app.error)
+    assert plots(app) == 6
+
+
+def test_compare_optimizers_table():
+    """Six optimizers from one start: one table row each with steps to 1e-6 and outcome."""
+    app = open_lab(gd_mode="optimizers", gd_steps=1000)
+    table = app.dataframe[0].value
+    assert list(table["run"]) == ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]
+    sgd = table.iloc[0]
+    assert sgd["steps to f − min ≤ 1e-06"] == 39  # 25 * 0.64^k <= 1e-6 first at k = 39
+    np.testing.assert_allclose([sgd["final x0"], sgd["final x1"]], [0, 0], atol=1e-12)
+
+
+def test_compare_learning_rates_marks_the_diverging_one():
+    """Several η for SGD on one plot: 1.5 diverges at step 18, the others do not."""
+    app = open_lab(gd_mode="rates", gd_rates="0.1, 0.7, 1.5")
+    table = app.dataframe[0].value
+    assert list(table["η"]) == [0.1, 0.7, 1.5]
+    assert list(table["outcome"])[2] == "diverged at step 18"
+    assert "diverged at step 18" in texts(app.error)
+
+
+@pytest.mark.parametrize(
+    "rates, message",
+    [
+        ("0.1, 0", "'0' is not a positive learning rate"),
+        ("-0.5", "'-0.5' is not a positive learning rate"),
+        ("0.1, fast", "'fast' is not a positive learning rate"),
+        ("", "Type at least one learning rate"),
+    ],
+)
+def test_bad_learning_rates_keep_the_last_picture(rates, message):
+    """A zero, negative or non-numeric η is refused by name; the last valid run stays drawn."""
+    app = open_lab(gd_mode="rates")
+    table, charts = app.dataframe[0].value, plots(app)
+    app.text_input(key="gd_rates").input(rates).run()
+    assert not app.exception
+    assert message in texts(app.error)
+    assert "the plots show the last valid run" in texts(app.info)
+    assert app.dataframe[0].value.equals(table)
+    assert plots(app) == charts == 5  # contour, 3-D, loss, field, error vs h
+
+
+@pytest.mark.parametrize(
+    "link, message",
+    [
+        ({"gd_lr": 0}, "the learning rate must be a positive number, got 0"),
+        ({"gd_lr": -1}, "the learning rate must be a positive number, got -1"),
+        ({"gd_lr": "nan"}, "the learning rate must be a positive number, got nan"),
+        ({"gd_lr": "fast"}, "Link value gd_lr='fast' ignored"),
+        ({"gd_lr": 0.11}, "η = 0.11 is not on the slider: using 0.1"),
+    ],
+)
+def test_bad_learning_rate_in_a_link(link, message):
+    """A link with η = 0, negative, NaN or text opens with a warning and a working default."""
+    app = open_lab(**link)
+    assert message in texts(app.warning)
+    assert app.select_slider(key="gd_lr").value == 0.1
+    assert "SGD: converged" in texts(app.success)
+
+
+def test_zero_steps_is_refused_and_the_last_run_stays():
+    """Steps 0: an error, and the converged run is still the one on screen."""
+    app = open_lab()
+    app.number_input(key="gd_steps").set_value(0).run()
+    assert not app.exception
+    assert "Steps must be at least 1, got 0." in texts(app.error)
+    assert "SGD: converged" in texts(app.success)
+    assert plots(app) == 6
+
+
+def test_huge_steps_are_capped_and_said_so():
+    """A million steps runs the cap, 10 000, and the page says so."""
+    app = open_lab()
+    app.number_input(key="gd_steps").set_value(1_000_000).run()
+    assert not app.exception
+    assert "capped at 10,000" in texts(app.warning)
+    assert app.slider(key="gd_step").max == MAX_STEPS
+
+
+def test_start_outside_the_view_box():
+    """A start off the plot is refused with the box it must be in."""
+    app = open_lab()
+    app.number_input(key="gd_x0").set_value(7.0).run()
+    assert not app.exception
+    assert "outside the view box" in texts(app.error)
+    assert "x0 in [-5, 5]" in texts(app.error)
+    assert "the plots show the last valid run" in texts(app.info)
+
+
+def test_non_finite_start_from_a_link():
+    """x0 = inf in a link: a clear error, and the default run is drawn meanwhile."""
+    app = open_lab(gd_x0="inf")
+    assert "The start point must be finite numbers" in texts(app.error)
+    assert plots(app) == 6
+
+
+def test_h_zero_is_refused():
+    """h = 0 would divide by zero in the numerical gradient: refused by name."""
+    app = open_lab()
+    app.number_input(key="gd_h").set_value(0.0).run()
+    assert not app.exception
+    assert "h must be a positive step" in texts(app.error)
+
+
+def test_bad_optimizer_setting():
+    """Momentum 1 never forgets a step: refused with the allowed range."""
+    app = open_lab(gd_mode="optimizers")
+    app.number_input(key="gd_momentum").set_value(1.0).run()
+    assert not app.exception
+    assert "momentum must be at least 0 and below 1" in texts(app.error)
+
+
+def test_no_optimizer_chosen():
+    app = open_lab(gd_mode="optimizers")
+    app.multiselect(key="gd_optimizers").set_value([]).run()
+    assert not app.exception
+    assert "Choose at least one optimizer" in texts(app.error)
+
+
+def test_numerical_gradient_matches_analytic_at_the_shown_step():
+    """Step 10 of the bowl run is 0.8^10 (-3, 4); numerical and analytic agree there."""
+    app = open_lab(gd_gradient="numerical")
+    app.slider(key="gd_step").set_value(10).run()
+    point = 0.8**10 * np.array([-3.0, 4.0])
+    assert f"x = ({point[0]:.6g}, {point[1]:.6g})" in texts(app.markdown)
+    table = app.dataframe[0].value
+    np.testing.assert_allclose(table["analytic"], 2 * point)
+    assert np.abs(table["difference"]).max() < 1e-9
+
+
+def test_new_surface_starts_from_its_own_start():
+    """Switching to Rosenbrock moves the start to (-1.5, 2) and η to 0.001."""
+    app = open_lab()
+    app.selectbox(key="gd_surface").set_value("rosenbrock").run()
+    assert not app.exception
+    assert (app.number_input(key="gd_x0").value, app.number_input(key="gd_x1").value) == (-1.5, 2)
+    assert app.select_slider(key="gd_lr").value == 0.001
+
+
+def test_state_is_in_the_url():
+    """Changed values go to the query string, defaults stay out of it."""
+    app = open_lab()
+    app.select_slider(key="gd_lr").set_value(0.7).run()
+    app.radio(key="gd_mode").set_value("optimizers").run()
+    assert app.query_params["gd_lr"] == "0.7"
+    assert app.query_params["gd_mode"] == "optimizers"
+    assert "gd_steps" not in app.query_params
+
+
+def test_page_does_not_import_tensorflow():
+    """The maths pages open instantly: checked in a fresh process."""
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"app = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
+        f"app.switch_page({str(PAGE.path)!r}).run()\n"
+        "assert not app.exception, app.exception\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "False False"
