@@ -142,7 +142,7 @@ def surprisal_gradient(p, base: str | float = 2) -> np.ndarray:
 def entropy_terms(p, base: str | float = 2, normalise: bool = False) -> np.ndarray:
     """Each class's share p_i * (-log_b p_i) of H(p); 0 * log 0 counts as 0 (its limit)."""
     p = distribution(p, "p", normalise)
-    return np.where(p > 0, -p * _log(np.where(p > 0, p, 1), base), 0.0)
+    return np.where(p > 0, -p * _log(np.where(p > 0, p, 1), base), 0.0) + 0.0  # no -0.0
 
 
 def entropy(p, base: str | float = 2, normalise: bool = False) -> float:
@@ -175,7 +175,7 @@ def cross_entropy_terms(
     same_length(p, q)
     eps = _non_negative_eps(eps)
     with np.errstate(invalid="ignore"):  # 0 * inf where p_i = 0: replaced by 0 below
-        return np.where(p > 0, -p * _log(q + eps, base), 0.0)
+        return np.where(p > 0, -p * _log(q + eps, base), 0.0) + 0.0  # + 0.0: no -0.0
 
 
 def cross_entropy(

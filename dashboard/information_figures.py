@@ -87,7 +87,9 @@ def contribution_bars(names, entropy_terms, cross_terms=None, unit="bits"):
     title = "Each class's share of the total"
     if infinite:
         title += f"<br>H(p, q) = ∞: q = 0 for class {', '.join(infinite)}"
-    return _figure(data, title, "", unit, barmode="stack")
+    return _figure(data, title, "", unit, barmode="stack",
+        legend={"traceorder": "normal", "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1},
+    )  # fmt: skip
 
 
 def surprisal_curve(points, labels, base: float, unit: str, title: str):
@@ -180,12 +182,16 @@ def loss_and_gradient_curves(sweep: dict, current: float, unit: str):
 def softmax_bars(names, probabilities, at_one, temperature: float):
     """softmax(z / T) next to softmax(z): a low T sharpens, a high T flattens."""
     data = [
-        {"type": "bar", "x": _names(names), "y": list(at_one), "name": "T = 1", "marker": {"color": "#c7c7c7"}},
         {
             "type": "bar", "x": _names(names), "y": list(probabilities),
             "name": f"T = {temperature:g}", "marker": {"color": Q_COLOR},
         },
     ]  # fmt: skip
+    if temperature != 1:  # the T = 1 bars in grey behind, for comparison
+        data.insert(
+            0,
+            {"type": "bar", "x": _names(names), "y": list(at_one), "name": "T = 1", "marker": {"color": "#c7c7c7"}},
+        )  # fmt: skip
     return _figure(
         data, f"softmax(z / T) at T = {temperature:g}", "class", "probability",
         xaxis={"type": "category"}, yaxis={"range": [0, 1.05]},

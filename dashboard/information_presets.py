@@ -16,7 +16,7 @@ class Preset:
     label: str  # button text
     note: str  # one line: where the number comes from
     state: dict[str, Any]  # page state it loads (URL keys)
-    highlight: str  # which result number the note is about
+    highlight: tuple[str, ...]  # the result numbers (or columns) the note is about
     expected: str  # that number as the tutorial prints it
 
 
@@ -25,47 +25,47 @@ PRESETS: dict[str, Preset] = {
     for preset in (
         Preset(
             "lottery",
-            "Lottery (2 % win)",
+            "Lottery, 2 % win",
             "A lottery you win 2 % of the time, in log10: winning surprises you by "
             "1.69897 hartleys, losing by only 0.0087739, so on average H = 0.0426.",
             {"section": "entropy", "n": 2, "p": [0.02, 0.98], "base": "10"},
-            "entropy",
+            ("entropy",),
             "0.0426 hartleys",
         ),
         Preset(
             "tutorial_right",
-            "Tutorial y1: right (0.6 on 2)",
+            "Tutorial y1: right",
             "The classic from-scratch tutorial: true class 2, the network gives it 0.6. "
             "SSE = 0.0975 and cross-entropy (natural log, eps 1e-7) = 0.5108.",
             {"section": "sse", "n": 10, "p": ONE_HOT_2, "q": TUTORIAL_Y1, "base": "e"},
-            "cross_entropy_eps",
+            ("sse", "cross_entropy_eps"),
             "SSE 0.0975, CEE 0.5108",
         ),
         Preset(
             "tutorial_wrong",
-            "Tutorial y2: wrong (0.6 on 7)",
+            "Tutorial y2: wrong",
             "Same tutorial, the network now bets 0.6 on class 7 and gives class 2 only 0.1: "
             "SSE = 0.5975 and cross-entropy = 2.3026 (= −ln 0.1).",
             {"section": "sse", "n": 10, "p": ONE_HOT_2, "q": TUTORIAL_Y2, "base": "e"},
-            "cross_entropy_eps",
+            ("sse", "cross_entropy_eps"),
             "SSE 0.5975, CEE 2.3026",
         ),
         Preset(
             "bits_0775",
-            "−log2(0.775)",
+            "−log₂ 0.775",
             "A model that gives the true class 77.5 % pays −log₂ 0.775 = 0.3677 bits: "
             "with a one-hot p, cross-entropy is the surprisal of the truth.",
             {"section": "cross_entropy", "n": 2, "p": [1.0, 0.0], "q": [0.775, 0.225], "base": "2"},
-            "cross_entropy",
+            ("cross_entropy",),
             "0.3677 bits",
         ),
         Preset(
             "softmax_132",
-            "softmax([1, 3, 2])",
+            "softmax(1, 3, 2)",
             "The usual first softmax example: logits 1, 3, 2 give 0.0900, 0.6652, 0.2447 "
             "(T = 1): the order is kept, the differences are exaggerated.",
             {"section": "softmax", "logits": [1.0, 3.0, 2.0], "temperature": 1.0},
-            "max_probability",
+            ("softmax at T",),
             "0.0900, 0.6652, 0.2447",
         ),
     )

@@ -228,12 +228,24 @@ def preset_banner(result: lab.LabResult) -> None:
     preset = matching_preset(st.session_state.preset, dict(st.session_state))
     if preset is None or preset.state.get("section") != result.section:
         return
-    value = result.numbers[preset.highlight]
+    here = ", ".join(highlighted(result, name) for name in preset.highlight)
     st.success(
-        f"**{preset.label}.** {preset.note}  \nTutorial: **{preset.expected}** · "
-        f"here: **{number(value, unit_for(result, preset.highlight))}**",
+        f"**{preset.label}.** {preset.note}  \nTutorial: **{preset.expected}** · here: **{here}**",
         icon=":material/school:",
     )
+
+
+HIGHLIGHT_LABELS = {"sse": "SSE", "cross_entropy_eps": "CEE", "softmax at T": "softmax"}
+
+
+def highlighted(result: lab.LabResult, name: str) -> str:
+    """A result number (or column) as the tutorial would print it, with its unit."""
+    if name in result.columns:
+        text = ", ".join(f"{value:.4f}" for value in result.columns[name])
+    else:
+        text = number(result.numbers[name], unit_for(result, name))
+    label = HIGHLIGHT_LABELS.get(name)
+    return f"{label} {text}" if label else text
 
 
 def unit_for(result: lab.LabResult, name: str) -> str:
@@ -332,7 +344,10 @@ def show_sse(result: lab.LabResult) -> None:
     log = LOG_LATEX[b]
     st.latex(
         rf"E = \tfrac{{1}}{{2}}\sum_k (y_k - t_k)^2 \qquad "
-        rf"CE = -\sum_k t_k {log}(y_k + \varepsilon) \qquad "
+        rf"CE = -\sum_k t_k {log}(y_k + \varepsilon)"
+    )
+    st.latex(
+        r"\text{through } y = \mathrm{softmax}(z):\quad "
         r"\frac{\partial CE}{\partial z} \propto y - t \qquad "
         r"\frac{\partial E}{\partial z} = J^\top (y - t),\; J = \mathrm{diag}(y) - y y^\top"
     )

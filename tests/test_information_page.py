@@ -164,7 +164,7 @@ def test_tutorial_sse_and_cee_presets(preset, sse, cee):
     shown = metrics(app)
     assert shown["Sum of squared errors"] == sse
     assert shown["Cross-entropy (eps 1e-07)"] == f"{cee} nats"
-    assert f"here: **{cee} nats**" in messages(app.success)
+    assert f"here: **SSE {sse}, CEE {cee} nats**" in messages(app.success)
 
 
 def test_bits_preset_is_minus_log2_of_0775():
@@ -177,6 +177,7 @@ def test_softmax_preset_gives_0090_0665_0245():
     app = click(open_lab(), PRESETS["softmax_132"].label)
     column = [float(value) for value in app.table[0].value["softmax at T"]]
     np.testing.assert_allclose(column, [0.0900, 0.6652, 0.2447], atol=5e-5)
+    assert "here: **softmax 0.0900, 0.6652, 0.2447**" in messages(app.success)
 
 
 def test_preset_note_goes_away_after_an_edit():

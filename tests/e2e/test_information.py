@@ -1,0 +1,83 @@
+"""The Information & loss lab in headless Chromium: type a probability, see the entropy move."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import screenshot
+from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
+
+pytestmark = pytest.mark.e2e
+
+P_LABEL = "p, the true distribution (comma-separated, one per class)"
+Q_LABEL = "q, the prediction (comma-separated, one per class)"
+ONE_HOT_2 = "0,0,1,0,0,0,0,0,0,0"
+FIRST_DRAW = 30_000  # ms: "not running" can be seen before the first run has even started
+PREDICTION_Q = (
+    "0.018054,0.008330,0.084557,0.016960,0.002482,0.036633,0.619034,0.212173,0.001499,0.000278"
+)
+
+
+def metric(page: Page, label: str):
+    """The value of the st.metric whose label is `label`."""
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def whole_page_screenshot(page: Page, name: str) -> None:
+    """Streamlit scrolls inside its own container: a tall window shows the whole page."""
+    page.set_viewport_size({"width": 1400, "height": 2600})
+    page.wait_for_timeout(500)  # charts re-layout to the new size
+    screenshot(page, name)
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    box = page.get_by_label(label)
+    box.fill(text)
+    box.press("Enter")
+    wait_for_app_run(page)
+
+
+def test_editing_p_changes_the_entropy(page: Page, app_url):
+    open_page(page, app_url, "information")
+    expect(metric(page, "Entropy H(p)")).to_have_text("1.7500 bits", timeout=FIRST_DRAW)
+    type_into(page, P_LABEL, "0.25, 0.25, 0.25, 0.25")
+    expect(metric(page, "Entropy H(p)")).to_have_text("2.0000 bits")
+    expect(page).to_have_url(f"{app_url}/information?p=0.25%2C0.25%2C0.25%2C0.25")
+    expect_no_exception(page)
+    whole_page_screenshot(page, "information-entropy")
+
+
+def test_bad_input_keeps_the_last_result(page: Page, app_url):
+    open_page(page, app_url, "information")
+    expect(metric(page, "Entropy H(p)")).to_have_text("1.7500 bits", timeout=FIRST_DRAW)
+    type_into(page, P_LABEL, "0.5, -0.1, 0.6")
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("negative value -0.1")
+    expect(metric(page, "Entropy H(p)")).to_have_text("1.7500 bits")
+    expect_no_exception(page)
+    whole_page_screenshot(page, "information-bad-input")
+
+
+def test_prediction_link_opens_cross_entropy(page: Page, app_url):
+    """The link the Prediction page builds opens its example with no warning."""
+    query = f"section=cross_entropy&names=digits&n=10&p={ONE_HOT_2}&q={PREDICTION_Q}"
+    open_page(page, app_url, f"information?{query}")
+    expect(metric(page, "Cross-entropy H(p, q)")).to_have_text("3.5639 bits", timeout=FIRST_DRAW)
+    expect(page.get_by_test_id("stAlertContentWarning")).to_have_count(0)
+    expect_no_exception(page)
+    whole_page_screenshot(page, "information-cross-entropy")
+
+
+def test_tutorial_preset_and_softmax(page: Page, app_url):
+    open_page(page, app_url, "information")
+    expect(metric(page, "Entropy H(p)")).to_have_text("1.7500 bits", timeout=FIRST_DRAW)
+    page.get_by_role("button", name="Tutorial y2: wrong").click()
+    wait_for_app_run(page)
+    expect(metric(page, "Sum of squared errors")).to_have_text("0.5975")
+    expect(metric(page, "Cross-entropy (eps 1e-07)")).to_have_text("2.3026 nats")
+    expect_no_exception(page)
+    whole_page_screenshot(page, "information-sse")
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.get_by_role("button", name="softmax(1, 3, 2)").click()
+    wait_for_app_run(page)
+    expect(metric(page, "Largest probability")).to_have_text("0.6652")
+    expect_no_exception(page)
+    whole_page_screenshot(page, "information-softmax")
