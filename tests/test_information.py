@@ -239,3 +239,71 @@ def test_normalise_divides_by_the_sum():
 def test_base_names_and_units(written, name):
     assert info.base_name(written) == name
     assert info.unit(written) == {"2": "bits", "e": "nats", "10": "hartleys"}[name]
+
+
+# --- the page's helpers (dashboard/information_lab.py, information_figures.py) -------------
+
+
+def test_confidence_sweep_matches_the_single_point_functions():
+    """The vectorised sweep agrees with core's SSE, CE and logit gradients at every point."""
+    from dashboard.information_lab import confidence_sweep
+
+    target = np.array([0.0, 1.0, 0.0, 0.0])
+    prediction = np.array([0.2, 0.1, 0.3, 0.4])
+    sweep = confidence_sweep(prediction, target, "2", points=9)
+    for index, s in enumerate(sweep["true_probability"]):
+        q = np.array([0.2, 0.0, 0.3, 0.4]) / 0.9 * (1 - s) + target * s
+        assert sweep["sse"][index] == pytest.approx(info.sum_squared_error(q, target))
+        assert sweep["cross_entropy"][index] == pytest.approx(
+            info.cross_entropy(target, q, 2, eps=info.TUTORIAL_EPS)
+        )
+        ce_gradient = info.cross_entropy_logit_gradient(q, target) / math.log(2)
+        assert sweep["ce_gradient"][index] == pytest.approx(np.linalg.norm(ce_gradient))
+        sse_gradient = info.sum_squared_error_logit_gradient(q, target)
+        assert sweep["sse_gradient"][index] == pytest.approx(np.linalg.norm(sse_gradient))
+
+
+@pytest.mark.parametrize("action", ["normalise", "one-hot", "uniform", "random"])
+def test_every_button_leaves_a_distribution_over_the_classes(action):
+    from dashboard.information_lab import ACTIONS
+
+    values = ACTIONS[action]([0.2, 0.5, 0.1, 0.4], 4, np.random.default_rng(0))
+    assert len(values) == 4
+    assert np.all(np.asarray(values) >= 0)
+    assert float(np.sum(values)) == pytest.approx(1, abs=1e-12)
+
+
+def test_one_hot_keeps_the_most_likely_class_and_resize_keeps_the_shape():
+    from dashboard.information_lab import one_hot, resized
+
+    rng = np.random.default_rng(0)
+    np.testing.assert_array_equal(one_hot([0.1, 0.7, 0.2], 3, rng), [0, 1, 0])
+    np.testing.assert_allclose(resized([0.5, 0.5], 4, rng), [0.5, 0.5, 0, 0])
+    np.testing.assert_allclose(resized([0.5, 0.25, 0.25], 2, rng), [2 / 3, 1 / 3])
+    np.testing.assert_allclose(resized([-1, math.nan], 2, rng), [0.5, 0.5])
+
+
+def test_parse_numbers_accepts_commas_and_spaces_and_names_the_bad_word():
+    from dashboard.information_lab import parse_numbers
+
+    assert parse_numbers(" 0.1, 0.2  0.7;0", "p") == [0.1, 0.2, 0.7, 0.0]
+    with pytest.raises(ValueError, match="p: 'x' is not a number"):
+        parse_numbers("0.1, x", "p")
+
+
+def test_figures_are_valid_plotly_with_the_current_points():
+    """Each builder gives a figure plotly accepts, and marks the probabilities it was given."""
+    import plotly.graph_objects as go
+
+    from dashboard import information_figures as figures
+
+    names, p = ["0", "1", "2"], np.array([0.2, 0.3, 0.5])
+    curve = figures.surprisal_curve(p, names, 2.0, "bits", "t")
+    np.testing.assert_allclose(curve.data[1].y, -np.log2(p))
+    bernoulli = figures.bernoulli_curve(p, names, info.bernoulli_entropy(p, 2), 2.0, "bits")
+    assert max(bernoulli.data[0].y) == pytest.approx(1, abs=1e-3)
+    shares = figures.contribution_bars(names, [0.1, 0.2, 0.3], [0.2, math.inf, 0.4])
+    assert shares.data[1].y == (0.2, None)  # an infinite share is not drawn ...
+    assert "∞" in shares.layout.title.text  # ... but said in the title
+    for figure in (curve, bernoulli, shares, figures.distribution_bars(names, p, p)):
+        go.Figure(figure.to_dict())  # validates again: raises on a bad property
