@@ -407,6 +407,11 @@ class TrainResult:
     stopped: bool = False  # ended early by should_stop
 
     @property
+    def iterations(self) -> int:
+        """Gradient steps taken."""
+        return len(self.losses)
+
+    @property
     def test_accuracy(self) -> float | None:
         return self.epochs[-1].test_accuracy if self.epochs else None
 
@@ -489,9 +494,9 @@ def train(
             result.losses.append(loss)
             if on_iteration is not None:
                 on_iteration(iteration, loss)
-        else:
-            if not result.epochs or result.epochs[-1].iteration != config.iterations:
-                evaluate(config.iterations)  # the trained net, not the one an epoch ago
+        steps = len(result.losses)
+        if steps > 0 and result.epochs[-1].iteration != steps:
+            evaluate(steps)  # the net as it ends (also when stopped), not an epoch ago
     result.seconds = time.perf_counter() - start
     return result
 

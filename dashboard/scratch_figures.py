@@ -16,28 +16,32 @@ def _compact(figure: go.Figure, height: int) -> go.Figure:
     return figure
 
 
-def accuracy_figure(epochs: Sequence[dict]) -> go.Figure:
-    """Train and test accuracy after each epoch (epoch 0 = the untrained net)."""
+def accuracy_figure(epochs: Sequence[dict], total_epochs: float | None = None) -> go.Figure:
+    """Train and test accuracy after each epoch (epoch 0 = the untrained net).
+
+    total_epochs fixes the x axis to the whole run, so the curve grows into it.
+    """
     x = [record["epoch"] for record in epochs]
     figure = go.Figure()
-    for key, name, colour in (
-        ("train_accuracy", "train", TRAIN_COLOUR),
-        ("test_accuracy", "test", TEST_COLOUR),
+    for key, name, colour, dash in (
+        ("train_accuracy", "train", TRAIN_COLOUR, "solid"),
+        ("test_accuracy", "test", TEST_COLOUR, "dash"),  # dashed: often right on top of train
     ):
         figure.add_scatter(
             x=x,
             y=[record[key] for record in epochs],
             mode="lines+markers",
             name=name,
-            line=dict(color=colour),
+            line=dict(color=colour, dash=dash),
         )
     figure.update_layout(title="Accuracy per epoch", legend=dict(orientation="h", y=-0.25))
-    figure.update_xaxes(title="epoch")
-    figure.update_yaxes(title="accuracy", range=[0, 1])
+    last = max([total_epochs or 0, *x, 1])
+    figure.update_xaxes(title="epoch", range=[-0.02 * last, 1.02 * last])
+    figure.update_yaxes(title="accuracy", range=[0, 1.02])
     return _compact(figure, 340)
 
 
-def loss_figure(losses: Sequence[float]) -> go.Figure:
+def loss_figure(losses: Sequence[float], total_iterations: int | None = None) -> go.Figure:
     """Cross-entropy of each mini-batch: noisy, because each batch is different.
 
     Above MAX_LOSS_POINTS iterations every k-th one is drawn (the title says so).
@@ -50,7 +54,7 @@ def loss_figure(losses: Sequence[float]) -> go.Figure:
     )
     every = f", every {stride}th drawn" if stride > 1 else ""
     figure.update_layout(title=f"Loss per iteration (one mini-batch each{every})", showlegend=False)
-    figure.update_xaxes(title="iteration")
+    figure.update_xaxes(title="iteration", range=[0, max(total_iterations or 0, len(losses), 1)])
     figure.update_yaxes(title="cross-entropy (nats)", rangemode="tozero")
     return _compact(figure, 340)
 
@@ -76,7 +80,7 @@ def probabilities_figure(probabilities: np.ndarray, class_names: Sequence[str], 
     return _compact(figure, 300)
 
 
-def weights_figure(mosaic: np.ndarray, columns: int) -> go.Figure:
+def weights_figure(mosaic: np.ndarray) -> go.Figure:
     """Hidden units' input weights as 28x28 tiles: red pushes the unit up, blue down."""
     figure = go.Figure(
         go.Heatmap(
@@ -91,4 +95,4 @@ def weights_figure(mosaic: np.ndarray, columns: int) -> go.Figure:
     figure.update_yaxes(autorange="reversed", scaleanchor="x", visible=False)
     figure.update_xaxes(visible=False)
     tile_rows = (mosaic.shape[0] + 1) // 29
-    return _compact(figure, max(220, 90 * tile_rows * 10 // max(columns, 1) + 60))
+    return _compact(figure, 90 * tile_rows + 80)  # about 90 px per 28x28 tile

@@ -57,7 +57,11 @@ def training_work(config: TrainConfig, train_split, test_split):
     (x_train, y_train), (x_test, y_test) = train_split, test_split
 
     def work(context: JobContext) -> TrainResult | None:
-        context.report(iteration=0, iterations=config.iterations)
+        context.report(
+            iteration=0,
+            iterations=config.iterations,
+            epochs=config.iterations / config.iterations_per_epoch(len(x_train)),
+        )
 
         def on_iteration(iteration: int, loss: float) -> None:
             context.append("loss", loss)

@@ -326,15 +326,15 @@ with train_tab:
         epochs, losses = snapshot.series.get("epochs", []), snapshot.series.get("loss", [])
         if epochs:
             chart, table = st.columns([3, 2])
-            chart.plotly_chart(accuracy_figure(epochs))
+            chart.plotly_chart(accuracy_figure(epochs, progress.get("epochs")))
             table.caption("The tutorial's printout, one line per epoch:")
             table.code(tutorial_table(epochs), language=None, height=300)
         if losses:
-            st.plotly_chart(loss_figure(losses))
+            st.plotly_chart(loss_figure(losses, total))
         result = snapshot.result
         if finished and st.session_state.get("scratch_promoted") is not job:
             st.session_state["scratch_promoted"] = job
-            if result is not None and result.epochs:
+            if result is not None and result.iterations > 0:
                 st.session_state[TRAINED_KEY] = {
                     "net": result.net,
                     "dataset": meta["dataset"],
@@ -356,6 +356,6 @@ with weights_tab:
             f"picture (each tile scaled to its own largest weight); showing {shown} of "
             f"{W1.shape[1]} units."
         )
-        st.plotly_chart(weights_figure(mosaic, columns=min(10, shown)))
+        st.plotly_chart(weights_figure(mosaic))
 
 write_to_url(DEFAULTS)

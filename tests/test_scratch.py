@@ -206,7 +206,15 @@ def test_training_stops_when_asked():
         labels,
         should_stop=lambda: next(checks) >= 25,  # asked before the 26th step
     )
-    assert result.stopped and len(result.losses) == 25
+    assert result.stopped and result.iterations == 25
+    # evaluated at the start and once more for the weights it stopped with
+    assert [row.iteration for row in result.epochs] == [0, 25]
+
+
+def test_training_stopped_before_its_first_step_has_no_final_row():
+    x, labels = separable_data()
+    result = train(TrainConfig(hidden_size=4), x, labels, x, labels, should_stop=lambda: True)
+    assert result.stopped and result.iterations == 0 and result.epochs == []
 
 
 def test_training_that_overflows_says_so():
