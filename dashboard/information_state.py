@@ -35,6 +35,7 @@ TEMPERATURE_RANGE = (0.0, 5.0)  # the slider; 0 is allowed so a student can see 
 INPUT_ERRORS = "_information_input_errors"  # vector key -> message about the last edit
 LAST_RESULTS = "_information_last_results"  # section -> last LabResult that worked
 PAGE = "information"
+SEEDED = "_information_seeded"  # set once the link has been read in this session
 
 
 def widget_key(key: str) -> str:
@@ -58,10 +59,15 @@ def last_results() -> dict:
 
 def seed() -> list[str]:
     """Fill the state from the link on the first run; repair what the widgets cannot show."""
+    first_run = SEEDED not in st.session_state
+    st.session_state[SEEDED] = True
     problems = seed_from_url(DEFAULTS, page=PAGE)
     state = st.session_state
     for key, default in DEFAULTS.items():
         state.setdefault(key, default)
+    p_alone = first_run and "p" in st.query_params and "n" not in st.query_params
+    if p_alone and lab.MIN_CLASSES <= len(state.p) <= lab.MAX_CLASSES:
+        state.n = len(state.p)  # a link with p alone: as many classes as p has
     choices = {"section": lab.SECTIONS, "names": lab.NAME_SETS, "base": BASES, "preset": PRESETS}
     for key, allowed in choices.items():
         if state[key] not in allowed and not (key == "preset" and state[key] == ""):

@@ -104,6 +104,12 @@ def test_link_with_fashion_names_and_base_10():
     assert metrics(app)["Entropy H(p)"] == f"{expected:.4f} hartleys"
 
 
+def test_link_with_p_alone_takes_the_number_of_classes_from_it():
+    app = open_lab({"p": "0.5,0.5"})
+    assert metrics(app)["Entropy H(p)"] == "1.0000 bits"
+    assert not app.error and not app.warning
+
+
 def test_bad_link_values_are_reported_and_replaced_by_defaults():
     """A mangled link still opens the page: each unusable value gets a warning."""
     app = open_lab({"section": "nonsense", "n": "abc", "base": "3", "temperature": "-1"})
