@@ -83,12 +83,19 @@ def contribution_bars(names, entropy_terms, cross_terms=None, unit="bits"):
                 infinite.append(name)
                 value = None  # an infinite bar cannot be drawn; the title says so instead
             values.append(value)
-        data.append({"type": "bar", "x": columns, "y": values, "name": name})
+        data.append(
+            {
+                "type": "bar", "x": columns, "y": values, "name": name,
+                "text": [name] * len(values), "textposition": "inside",
+                "insidetextanchor": "middle",
+            }
+        )  # fmt: skip
     title = "Each class's share of the total"
     if infinite:
         title += f"<br>H(p, q) = ∞: q = 0 for class {', '.join(infinite)}"
-    return _figure(data, title, "", unit, barmode="stack",
-        legend={"traceorder": "normal", "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1},
+    return _figure(
+        data, title, "", unit, barmode="stack", showlegend=False,  # each bar says its class
+        uniformtext={"minsize": 10, "mode": "hide"},
     )  # fmt: skip
 
 
