@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+import threading
 from dataclasses import dataclass
 
 import streamlit as st
@@ -47,8 +50,29 @@ class UploadedModel:
     checked: CheckedModel
 
 
+_frozen = threading.Event()
+
+
+def freeze_tensorflow_objects(import_now: bool = False) -> None:
+    """Keep TensorFlow's ~350,000 objects out of every garbage collection, once per process.
+
+    After each script run Streamlit calls gc.collect(2), and keras' clear_session() another
+    one. With TensorFlow loaded each takes 0.5-1 s holding the GIL, so a fragment polling
+    twice a second starves the training thread and every stroke waits. gc.freeze() moves
+    the objects that exist now (TensorFlow's modules) to a generation collections skip.
+    """
+    if _frozen.is_set():
+        return
+    if import_now:
+        import keras  # noqa: F401 - the import is the point: done here, not in the job
+    if "tensorflow" in sys.modules:
+        gc.freeze()
+        _frozen.set()
+
+
 def render_model_source() -> ActiveModel | None:
     """The model picker; returns the model to use, or None after saying how to get one."""
+    freeze_tensorflow_objects()
     if SOURCE_KEY not in st.session_state:
         st.session_state[SOURCE_KEY] = "session" if session_models() else "quick"
     source = st.segmented_control(
@@ -91,6 +115,8 @@ def _quick_model() -> ActiveModel | None:
             "or upload a .keras file."
         )
         if st.button("Train the quick model", type="primary", icon=":material/bolt:"):
+            with st.spinner("Importing TensorFlow (only the first time)…"):
+                freeze_tensorflow_objects(import_now=True)
             job = quick_model_job(config)
             st.rerun()
         return None
