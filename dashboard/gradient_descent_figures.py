@@ -95,50 +95,41 @@ def contour_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
             "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
         },
     ]
-    annotations = []
-    for result, color in zip(results, run_colors(len(results))):
+    annotations, here = [], []
+    colors = run_colors(len(results))
+    for result, color in zip(results, colors):
         path = result.path
         label = run_label(result, by_rate)
-        head = path[: ARROW_STEPS + 1]
+        # One trace per run: the line, with arrowheads on its first steps (size 0 after;
+        # the start has no previous point to aim from).
+        sizes = np.zeros(len(path))
+        sizes[1 : ARROW_STEPS + 1] = 11
         data.append(
             {
                 "type": "scatter",
                 "x": path[:, 0],
                 "y": path[:, 1],
-                "mode": "lines",
+                "mode": "lines+markers",
                 "line": {"color": color, "width": 2},
+                "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes},
                 "name": label,
-                "legendgroup": label,
                 "hovertemplate": f"{label}<br>x=(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
             }
         )
-        data.append(
-            {
-                "type": "scatter",
-                "x": head[1:, 0],
-                "y": head[1:, 1],
-                "mode": "markers",
-                "marker": {"symbol": "arrow", "angleref": "previous", "size": 11, "color": color},
-                "showlegend": False,
-                "legendgroup": label,
-                "hoverinfo": "skip",
-            }
-        )
-        here = path[min(step, len(path) - 1)]
-        data.append(
-            {
-                "type": "scatter",
-                "x": [here[0]],
-                "y": [here[1]],
-                "mode": "markers",
-                "marker": {"size": 13, "color": color, "line": {"width": 2, "color": "white"}},
-                "showlegend": False,
-                "legendgroup": label,
-                "hovertemplate": f"{label}, step {min(step, len(path) - 1)}"
-                "<br>x=(%{x:.4g}, %{y:.4g})<extra></extra>",
-            }
-        )
+        here.append(path[min(step, len(path) - 1)])
         annotations.extend(_exit_annotation(surface, result, color))
+    here = np.array(here)
+    data.append(
+        {
+            "type": "scatter",
+            "x": here[:, 0],
+            "y": here[:, 1],
+            "mode": "markers",
+            "marker": {"size": 13, "color": colors, "line": {"width": 2, "color": "white"}},
+            "name": f"step {step}",
+            "hovertemplate": "x=(%{x:.4g}, %{y:.4g})<extra></extra>",
+        }
+    )
     start = results[0].path[0]
     data.append(
         {
@@ -155,7 +146,12 @@ def contour_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
     layout = {
         "title": {"text": f"Path on the contours of f, step {step}"},
         "xaxis": {"title": {"text": "x0"}, "range": [x0_min, x0_max], "constrain": "domain"},
-        "yaxis": {"title": {"text": "x1"}, "range": [x1_min, x1_max], "scaleanchor": "x"},
+        "yaxis": {
+            "title": {"text": "x1"},
+            "range": [x1_min, x1_max],
+            "scaleanchor": "x",
+            "constrain": "domain",
+        },
         "legend": {"orientation": "h", "y": -0.12},
         "annotations": annotations,
         "height": 520,
@@ -175,11 +171,18 @@ def _exit_annotation(surface: Surface, result: DescentResult, color: str) -> lis
         crossing = exit_point(surface, result.path[left - 1], result.path[left])
     text = f"left the plot at step {left}"
     if result.status == DIVERGED:
-        text += f", diverged at step {result.diverged_at}"
+        text += f"<br>diverged at step {result.diverged_at}"
+    x0_min, x0_max, x1_min, x1_max = surface.view_box
+    centre = np.array([(x0_min + x0_max) / 2, (x1_min + x1_max) / 2])
+    label_at = centre + 0.5 * (crossing - centre)  # inside the plot, towards the exit
     return [
         {
             "x": crossing[0],
             "y": crossing[1],
+            "ax": label_at[0],
+            "ay": label_at[1],
+            "axref": "x",
+            "ayref": "y",
             "text": text,
             "showarrow": True,
             "arrowcolor": color,
@@ -203,21 +206,52 @@ def surface_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
             "hovertemplate": "x0=%{x:.3g}<br>x1=%{y:.3g}<br>f=%{z:.3g}<extra></extra>",
         }
     ]
-    for result, color in zip(results, run_colors(len(results))):
-        path = result.path[: step + 1]
-        left = left_view(surface, path)
-        path = path[:left]  # a point off the box would squash the whole view
+    # All runs in one line trace, NaN rows between them and a colour index per vertex:
+    # one set of arrays to validate and serialise instead of one per run.
+    pieces, shades, here = [], [], []
+    for index, (result, color) in enumerate(zip(results, run_colors(len(results)))):
+        left = left_view(surface, result.path)
+        path = result.path[:left]  # a point off the box would squash the whole view
         losses = result.losses[: len(path)]
+        pieces.append(np.column_stack([path, losses]))
+        pieces.append(np.full((1, 3), np.nan))
+        shades.append(np.full(len(path) + 1, index))
+        if step < len(path):
+            here.append((path[step, 0], path[step, 1], losses[step], color))
+    lines = np.concatenate(pieces)
+    count = len(results)
+    data.append(
+        {
+            "type": "scatter3d",
+            "x": lines[:, 0],
+            "y": lines[:, 1],
+            "z": lines[:, 2],
+            "mode": "lines",
+            "line": {
+                "width": 5,
+                "color": np.concatenate(shades),
+                "colorscale": [
+                    [bound, color]
+                    for index, color in enumerate(run_colors(count))
+                    for bound in (index / count, (index + 1) / count)
+                ],
+                "cmin": -0.5,
+                "cmax": count - 0.5,
+            },
+            "hovertemplate": "x=(%{x:.4g}, %{y:.4g})<br>f=%{z:.4g}<extra></extra>",
+        }
+    )
+    if here:
+        x, y, z, colors = zip(*here)
         data.append(
             {
                 "type": "scatter3d",
-                "x": path[:, 0],
-                "y": path[:, 1],
-                "z": losses,
-                "mode": "lines+markers",
-                "line": {"color": color, "width": 5},
-                "marker": {"size": 2.5, "color": color},
-                "name": run_label(result, by_rate),
+                "x": x,
+                "y": y,
+                "z": z,
+                "mode": "markers",
+                "marker": {"size": 6, "color": colors, "line": {"width": 1, "color": "white"}},
+                "name": f"step {step}",
             }
         )
     layout = {
@@ -253,11 +287,20 @@ def _field(surface_name: str, per_side: int = 17):
     tips = grid + unit * length[:, None]
     xs = np.column_stack([grid[:, 0], tips[:, 0], np.full(len(grid), np.nan)]).ravel()
     ys = np.column_stack([grid[:, 1], tips[:, 1], np.full(len(grid), np.nan)]).ravel()
-    return xs, ys, tips, size
+    # Plotly turns an arrow marker clockwise from 'up'; equal axis scales keep this true on screen.
+    angles = np.degrees(np.arctan2(unit[:, 0], unit[:, 1]))
+    return xs, ys, tips, size, angles
 
 
 def field_figure(surface: Surface) -> go.Figure:
-    xs, ys, tips, size = _field(surface.name)
+    """The same for every run on a surface: built once (st.plotly_chart only copies it)."""
+    return _field_figure(surface.name)
+
+
+@lru_cache(maxsize=16)
+def _field_figure(surface_name: str) -> go.Figure:
+    surface = get_surface(surface_name)
+    xs, ys, tips, size, angles = _field(surface.name)
     data = [
         {
             "type": "scatter",
@@ -275,7 +318,7 @@ def field_figure(surface: Surface) -> go.Figure:
             "mode": "markers",
             "marker": {
                 "symbol": "arrow",
-                "angleref": "previous",
+                "angle": angles,
                 "size": 8,
                 "color": "#2e86ab",
             },
@@ -314,8 +357,7 @@ def loss_figure(results, step: int, tolerance: float, by_rate: bool) -> go.Figur
     for result, color in zip(results, run_colors(len(results))):
         data.append(
             {
-                "type": "scatter",
-                "x": np.arange(len(result.gap)),
+                "type": "scatter",  # x is the index: the step
                 "y": np.maximum(result.gap, FLOOR),
                 "mode": "lines",
                 "line": {"color": color, "width": 2},
@@ -433,10 +475,14 @@ def regime_figure(learning_rate: float, regime: Regime, grid: list[float]) -> go
 
 
 def h_error_figure(hs, central, forward, h: float) -> go.Figure:
+    # An error of exactly 0 (central differences on a quadratic) has no place on a log
+    # axis: it is left as a gap rather than drawn at a made-up floor.
+    central = np.where(central > 0, central, np.nan)
+    forward = np.where(forward > 0, forward, np.nan)
     data = [
-        {"type": "scatter", "x": hs, "y": np.maximum(central, FLOOR), "mode": "lines+markers",
+        {"type": "scatter", "x": hs, "y": central, "mode": "lines+markers",
          "name": "central (f(x+h) − f(x−h)) / 2h", "line": {"color": "#2e86ab"}},
-        {"type": "scatter", "x": hs, "y": np.maximum(forward, FLOOR), "mode": "lines+markers",
+        {"type": "scatter", "x": hs, "y": forward, "mode": "lines+markers",
          "name": "forward (f(x+h) − f(x)) / h", "line": {"color": "#e4572e", "dash": "dot"}},
     ]  # fmt: skip
     layout = {

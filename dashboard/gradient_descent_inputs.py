@@ -42,7 +42,7 @@ DEFAULTS = {
     "gd_rho": 0.9,
     "gd_beta_1": 0.9,
     "gd_beta_2": 0.999,
-    "gd_step": MAX_STEPS,  # the step shown; beyond the last means "the end"
+    "gd_step": 0,  # the step the marker and the gradient check are at
 }
 
 

@@ -67,7 +67,7 @@ def test_compare_optimizers_table():
     table = app.dataframe[0].value
     assert list(table["run"]) == ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]
     sgd = table.iloc[0]
-    assert sgd["steps to f − min ≤ 1e-06"] == 39  # 25 * 0.64^k <= 1e-6 first at k = 39
+    assert sgd["steps to f − min ≤ 1e-6"] == 39  # 25 * 0.64^k <= 1e-6 first at k = 39
     np.testing.assert_allclose([sgd["final x0"], sgd["final x1"]], [0, 0], atol=1e-12)
 
 

@@ -10,12 +10,23 @@ from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
 pytestmark = pytest.mark.e2e
 
 
+def whole_page_screenshot(page: Page, name: str, charts: int) -> None:
+    """Streamlit scrolls inside its own container, so grow the window to show every plot."""
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    wait_for_app_run(page)
+    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(charts)
+    page.wait_for_timeout(500)  # Plotly draws the last traces after the element appears
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
 def test_learning_rate_past_one_diverges(page: Page, app_url):
     """Arrow keys on the η slider from 0.1 to 1.5: the bowl run says 'diverged at step 18'."""
     open_page(page, app_url, "gradient_descent")
     expect(page.get_by_text("SGD with η = 0.1: monotone.")).to_be_visible()
     expect_no_exception(page)
-    screenshot(page, "gradient_descent_start")
+    whole_page_screenshot(page, "gradient_descent_start", charts=6)
 
     thumb = page.get_by_test_id("stSlider").first.get_by_role("slider")
     thumb.focus()
@@ -26,7 +37,7 @@ def test_learning_rate_past_one_diverges(page: Page, app_url):
     expect(page.get_by_text("SGD with η = 1.5: diverging.")).to_be_visible()
     wait_for_app_run(page)
     expect_no_exception(page)
-    screenshot(page, "gradient_descent_diverged")
+    whole_page_screenshot(page, "gradient_descent_diverged", charts=6)
 
 
 def test_compare_optimizers_shows_the_table(page: Page, app_url):
@@ -36,4 +47,4 @@ def test_compare_optimizers_shows_the_table(page: Page, app_url):
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=30_000)
     expect(page.get_by_role("radio", name="Compare optimizers")).to_be_checked()
     expect_no_exception(page)
-    screenshot(page, "gradient_descent_compare")
+    whole_page_screenshot(page, "gradient_descent_compare", charts=6)
