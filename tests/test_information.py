@@ -52,6 +52,7 @@ def test_minus_log2_of_0775():
 
 
 def test_softmax_of_1_3_2():
+    """softmax([1, 3, 2]) = [0.0900, 0.6652, 0.2447], the usual first example."""
     np.testing.assert_allclose(info.softmax([1, 3, 2]), [0.0900, 0.6652, 0.2447], atol=5e-5)
 
 
@@ -80,6 +81,7 @@ def test_entropy_extremes():
 
 
 def test_bernoulli_entropy_matches_scipy():
+    """H of a yes/no event equals SciPy's entropy of [p, 1 - p], 1 bit at p = 0.5."""
     grid = np.linspace(0, 1, 11)
     expected = [scipy.stats.entropy([p, 1 - p], base=2) for p in grid]
     np.testing.assert_allclose(info.bernoulli_entropy(grid, 2), expected, atol=1e-12)
@@ -110,6 +112,7 @@ def test_batch_losses_match_keras(keras):
 
 
 def test_binary_cross_entropy_matches_keras(keras):
+    """Mean binary cross-entropy equals keras.losses.binary_crossentropy."""
     rng = np.random.default_rng(7)
     targets = rng.integers(0, 2, size=50).astype(float)
     predictions = rng.uniform(0.01, 0.99, size=50)
@@ -118,6 +121,7 @@ def test_binary_cross_entropy_matches_keras(keras):
 
 
 def test_softmax_matches_scipy_at_any_temperature():
+    """softmax(z, T) equals scipy.special.softmax(z / T) row by row."""
     z = np.random.default_rng(8).normal(size=(4, 6)) * 5
     for temperature in (0.1, 1.0, 3.0):
         np.testing.assert_allclose(
@@ -126,6 +130,7 @@ def test_softmax_matches_scipy_at_any_temperature():
 
 
 def test_softmax_does_not_overflow():
+    """Logits near 1000 would overflow exp; shifting by the max keeps them finite."""
     q = info.softmax([1000.0, 1001.0, 999.0])
     assert np.all(np.isfinite(q))
     np.testing.assert_allclose(q, scipy.special.softmax([1.0, 2.0, 0.0]))
@@ -135,6 +140,7 @@ def test_softmax_does_not_overflow():
 
 
 def test_zero_probability_for_the_truth_is_infinite_without_eps():
+    """q = 0 where p > 0: infinite without eps, -log(eps) with it."""
     p, q = [0, 1, 0], [0.5, 0.0, 0.5]
     assert info.cross_entropy(p, q, "e") == math.inf
     assert info.kl_divergence(p, q, "e") == math.inf
@@ -143,6 +149,7 @@ def test_zero_probability_for_the_truth_is_infinite_without_eps():
 
 
 def test_zero_q_where_p_is_zero_costs_nothing():
+    """A class p rules out adds nothing, whatever q gives it (0 log 0 = 0)."""
     assert info.cross_entropy([1, 0], [1, 0], 2) == 0
     assert info.kl_divergence([0.5, 0.5, 0], [0.5, 0.5, 0]) == 0
 
@@ -164,6 +171,7 @@ def numeric(f, x):
 
 
 def test_surprisal_and_entropy_gradients():
+    """The analytic derivatives equal central differences in every base."""
     p = np.array([0.2, 0.3, 0.5])
     for base in ("2", "e", "10"):
         expected = numeric(lambda x, b=base: float(np.sum(info.surprisal(x, b))), p)
@@ -175,6 +183,7 @@ def test_surprisal_and_entropy_gradients():
 
 
 def test_cross_entropy_and_sse_gradients():
+    """dH(p, q)/dq and dSSE/dy equal central differences."""
     p, q = np.array([0.0, 1.0, 0.0]), np.array([0.3, 0.2, 0.5])
     free_ce = lambda x: float(-np.sum(p * np.log2(x)))  # noqa: E731
     np.testing.assert_allclose(info.cross_entropy_gradient(p, q, 2), numeric(free_ce, q), rtol=1e-5)
@@ -226,17 +235,20 @@ def test_confident_wrong_answer_sse_gradient_vanishes_but_ce_does_not():
     ],
 )
 def test_bad_arguments_raise_a_readable_value_error(call, message):
+    """Each bad argument raises ValueError with a message naming the problem."""
     with pytest.raises(ValueError, match=message):
         call()
 
 
 def test_normalise_divides_by_the_sum():
+    """normalise=True divides by the sum instead of refusing the vector."""
     assert info.entropy([2, 2], 2, normalise=True) == pytest.approx(1)
     np.testing.assert_allclose(info.distribution([1, 3], normalise=True), [0.25, 0.75])
 
 
 @pytest.mark.parametrize("written, name", [(2, "2"), ("E", "e"), (math.e, "e"), ("10", "10")])
 def test_base_names_and_units(written, name):
+    """2, e and 10 are accepted however they are written, with their unit."""
     assert info.base_name(written) == name
     assert info.unit(written) == {"2": "bits", "e": "nats", "10": "hartleys"}[name]
 
@@ -265,6 +277,7 @@ def test_confidence_sweep_matches_the_single_point_functions():
 
 @pytest.mark.parametrize("action", ["normalise", "one-hot", "uniform", "random"])
 def test_every_button_leaves_a_distribution_over_the_classes(action):
+    """normalise, one-hot, uniform and random each give n non-negative numbers summing to 1."""
     from dashboard.information_lab import ACTIONS
 
     values = ACTIONS[action]([0.2, 0.5, 0.1, 0.4], 4, np.random.default_rng(0))
@@ -274,6 +287,7 @@ def test_every_button_leaves_a_distribution_over_the_classes(action):
 
 
 def test_one_hot_keeps_the_most_likely_class_and_resize_keeps_the_shape():
+    """one-hot picks the argmax; resizing pads or cuts, then normalises."""
     from dashboard.information_lab import one_hot, resized
 
     rng = np.random.default_rng(0)
@@ -284,6 +298,7 @@ def test_one_hot_keeps_the_most_likely_class_and_resize_keeps_the_shape():
 
 
 def test_parse_numbers_accepts_commas_and_spaces_and_names_the_bad_word():
+    """Typed vectors may use commas, spaces or semicolons; a typo is named."""
     from dashboard.information_lab import parse_numbers
 
     assert parse_numbers(" 0.1, 0.2  0.7;0", "p") == [0.1, 0.2, 0.7, 0.0]

@@ -105,6 +105,7 @@ def test_link_with_fashion_names_and_base_10():
 
 
 def test_link_with_p_alone_takes_the_number_of_classes_from_it():
+    """A link with p and no n has as many classes as p has entries."""
     app = open_lab({"p": "0.5,0.5"})
     assert metrics(app)["Entropy H(p)"] == "1.0000 bits"
     assert not app.error and not app.warning
@@ -174,12 +175,14 @@ def test_tutorial_sse_and_cee_presets(preset, sse, cee):
 
 
 def test_bits_preset_is_minus_log2_of_0775():
+    """The -log2(0.775) preset shows 0.3677 bits, highlighted."""
     app = click(open_lab(), PRESETS["bits_0775"].label)
     assert metrics(app)["Cross-entropy H(p, q)"] == "0.3677 bits"
     assert "0.3677 bits" in messages(app.success)
 
 
 def test_softmax_preset_gives_0090_0665_0245():
+    """The softmax(1, 3, 2) preset shows 0.0900, 0.6652, 0.2447, highlighted."""
     app = click(open_lab(), PRESETS["softmax_132"].label)
     column = [float(value) for value in app.table[0].value["softmax at T"]]
     np.testing.assert_allclose(column, [0.0900, 0.6652, 0.2447], atol=5e-5)
@@ -198,6 +201,7 @@ def test_preset_note_goes_away_after_an_edit():
 
 
 def test_typing_p_changes_the_entropy():
+    """Typing a uniform p over 4 classes gives 2 bits."""
     app = type_into(open_lab(), "p", "0.25, 0.25, 0.25, 0.25")
     assert metrics(app)["Entropy H(p)"] == "2.0000 bits"
 
@@ -219,6 +223,7 @@ def test_buttons_uniform_one_hot_normalise_random():
 
 
 def test_number_of_classes_resizes_p_and_q():
+    """Raising n pads p and q with zeros: more classes, same entropy."""
     app = open_lab()
     app.number_input(key=widget_key("n")).set_value(6).run()
     assert not app.exception
@@ -227,6 +232,7 @@ def test_number_of_classes_resizes_p_and_q():
 
 
 def test_base_e_shows_nats():
+    """Switching the base to e gives the same entropy in nats (x ln 2)."""
     app = open_lab()
     app.segmented_control(key=widget_key("base")).set_value("e").run()
     assert metrics(app)["Entropy H(p)"] == f"{1.75 * math.log(2):.4f} nats"
@@ -246,6 +252,7 @@ def test_sliders_rescale_the_other_classes():
 
 
 def test_softmax_output_can_become_q():
+    """The softmax output is sent to the cross-entropy section as q."""
     app = click(open_lab(), PRESETS["softmax_132"].label)
     click(app, "Use these probabilities as q in cross-entropy")
     assert app.segmented_control[0].value == "cross_entropy"
@@ -285,12 +292,14 @@ def assert_kept_last_result(app: AppTest, label: str, value: str) -> None:
     ids=["negative", "nan", "text", "all-zero", "not-normalised", "infinite", "empty"],
 )
 def test_bad_p_gives_a_message_and_keeps_the_last_result(typed, message):
+    """Each kind of bad p: its message, no traceback, the last valid entropy kept."""
     app = type_into(open_lab(), "p", typed)
     assert message in messages(app.error)
     assert_kept_last_result(app, "Entropy H(p)", "1.7500 bits")
 
 
 def test_not_normalised_p_suggests_and_accepts_auto_normalise():
+    """A p not summing to 1 suggests auto-normalise, which then accepts it."""
     app = type_into(open_lab(), "p", "1, 1, 1, 1")
     assert "turn on auto-normalise" in messages(app.error)
     app.toggle(key=widget_key("auto_normalise")).set_value(True).run()
@@ -299,6 +308,7 @@ def test_not_normalised_p_suggests_and_accepts_auto_normalise():
 
 
 def test_p_and_q_of_different_lengths():
+    """p with 4 entries and q with 2: a message, the last valid cross-entropy kept."""
     app = choose_section(open_lab(), "cross_entropy")
     type_into(app, "q", "0.5, 0.5")
     assert "p has 4 entries but q has 2" in messages(app.error)
@@ -318,6 +328,7 @@ def test_q_zero_where_p_positive_is_infinite_and_shows_the_eps_value():
 
 
 def test_temperature_zero_gives_a_message_and_keeps_the_last_softmax():
+    """T = 0 on the slider: a message, the last valid softmax kept."""
     app = choose_section(open_lab(), "softmax")
     app.slider(key=widget_key("temperature")).set_value(0.0).run()
     assert "temperature must be positive" in messages(app.error)
@@ -325,12 +336,14 @@ def test_temperature_zero_gives_a_message_and_keeps_the_last_softmax():
 
 
 def test_negative_temperature_in_a_link_is_refused():
+    """temperature=-2 in a link: a warning, and T = 1 used instead."""
     app = open_lab({"section": "softmax", "temperature": "-2"})
     assert "temperature=-2 ignored: the temperature must be positive" in messages(app.warning)
     assert metrics(app)["Largest probability"] == "0.6652"
 
 
 def test_bad_logits_give_a_message():
+    """A word among the logits: a message, the last valid softmax kept."""
     app = choose_section(open_lab(), "softmax")
     type_into(app, "logits", "1, two, 3")
     assert "'two' is not a number" in messages(app.error)

@@ -37,6 +37,7 @@ def type_into(page: Page, label: str, text: str) -> None:
 
 
 def test_editing_p_changes_the_entropy(page: Page, app_url):
+    """Typing p in the browser changes the entropy and the URL."""
     open_page(page, app_url, "information")
     expect(metric(page, "Entropy H(p)")).to_have_text("1.7500 bits", timeout=FIRST_DRAW)
     type_into(page, P_LABEL, "0.25, 0.25, 0.25, 0.25")
@@ -47,6 +48,7 @@ def test_editing_p_changes_the_entropy(page: Page, app_url):
 
 
 def test_bad_input_keeps_the_last_result(page: Page, app_url):
+    """A negative probability shows an error and the last valid entropy stays."""
     open_page(page, app_url, "information")
     expect(metric(page, "Entropy H(p)")).to_have_text("1.7500 bits", timeout=FIRST_DRAW)
     type_into(page, P_LABEL, "0.5, -0.1, 0.6")
@@ -67,6 +69,7 @@ def test_prediction_link_opens_cross_entropy(page: Page, app_url):
 
 
 def test_tutorial_preset_and_softmax(page: Page, app_url):
+    """Preset buttons load the tutorial's SSE/CEE example and softmax(1, 3, 2)."""
     open_page(page, app_url, "information")
     expect(metric(page, "Entropy H(p)")).to_have_text("1.7500 bits", timeout=FIRST_DRAW)
     page.get_by_role("button", name="Tutorial y2: wrong").click()
