@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from core.data import DATASETS, OFFLINE_DEFAULT, DatasetError, load_dataset
+from core.information import softmax
 from core.jobs import FINISHED
 from core.scratch import (
     ACTIVATIONS,
@@ -27,6 +28,7 @@ from dashboard.scratch_figures import (
     probabilities_figure,
     weights_figure,
 )
+from dashboard.scratch_latex import latex_matrix
 from dashboard.scratch_training import start_training, tutorial_table
 from dashboard.url_state import seed_from_url, write_to_url
 
@@ -95,19 +97,32 @@ with forward_tab:
     with st.expander("Warm-up: one layer, 2 inputs, 3 classes (the tutorial's simpleNet)"):
         simple = SimpleNet()
         scores = simple.predict(SIMPLE_INPUT)
-        st.latex(r"p = x\,W,\qquad L = -\sum_k t_k \log \operatorname{softmax}(p)_k")
-        left, right = st.columns(2)
-        left.write("x =")
-        left.write(SIMPLE_INPUT[np.newaxis])
-        left.write("W =")
-        left.write(simple.W)
-        right.write("p = x W =")
-        right.write(scores[np.newaxis])
-        right.write(
-            f"t = {SIMPLE_TARGET.astype(int).tolist()}, loss L = {simple.loss(SIMPLE_INPUT, SIMPLE_TARGET):.6f}"
+        st.markdown(
+            "Before the two-layer net: a single layer with the tutorial's weights. "
+            "Scores p = x W, probabilities softmax(p), loss −log of the true class's probability."
         )
-        st.write("∂L/∂W by the numerical gradient (nudging each of the 6 weights by ±0.0001):")
-        st.write(simple.numerical_gradient(SIMPLE_INPUT, SIMPLE_TARGET))
+        st.latex(
+            rf"x = {latex_matrix(SIMPLE_INPUT)},\quad W = {latex_matrix(simple.W)},\quad "
+            rf"t = {latex_matrix(SIMPLE_TARGET, 0)}"
+        )
+        st.latex(
+            rf"p = xW = {latex_matrix(scores)},\quad "
+            rf"\operatorname{{softmax}}(p) = {latex_matrix(softmax(scores))},\quad "
+            rf"L = {simple.loss(SIMPLE_INPUT, SIMPLE_TARGET):.4f}"
+        )
+        st.latex(
+            r"\frac{\partial L}{\partial W} \approx \frac{L(W + h) - L(W - h)}{2h} = "
+            + latex_matrix(simple.numerical_gradient(SIMPLE_INPUT, SIMPLE_TARGET))
+        )
+        st.latex(
+            r"\frac{\partial L}{\partial W} = x^{\top}(\operatorname{softmax}(p) - t) = "
+            + latex_matrix(simple.gradient(SIMPLE_INPUT, SIMPLE_TARGET))
+        )
+        st.caption(
+            "First line: 12 loss evaluations, nudging each of the 6 weights by h = 0.0001 both "
+            "ways. Second: the chain rule in one line. Same numbers: that is backpropagation in "
+            "miniature."
+        )
 
     if trained is not None and trained["dataset"] == dataset_name:
         net = trained["net"]

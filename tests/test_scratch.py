@@ -25,6 +25,7 @@ from core.scratch import (
     train,
     weight_mosaic,
 )
+from dashboard.scratch_latex import latex_matrix
 from dashboard.scratch_training import single_threaded_blas
 
 
@@ -49,6 +50,21 @@ def test_simple_net_matches_the_tutorial_printout():
         net.numerical_gradient(SIMPLE_INPUT, SIMPLE_TARGET),
         [[0.21924763, 0.14356247, -0.36281009], [0.32887144, 0.2153437, -0.54421514]],
         atol=1e-7,
+    )
+
+
+def test_simple_net_chain_rule_gradient_matches_the_numerical_one():
+    """x^T (softmax(xW) - t) is the same 2x3 matrix the book got by nudging."""
+    net = SimpleNet()
+    np.testing.assert_allclose(
+        net.gradient(SIMPLE_INPUT, SIMPLE_TARGET),
+        net.numerical_gradient(SIMPLE_INPUT, SIMPLE_TARGET),
+        atol=1e-9,
+    )
+    x = np.random.default_rng(0).standard_normal((4, 2))
+    labels = np.array([0, 2, 1, 2])
+    np.testing.assert_allclose(
+        net.gradient(x, labels), net.numerical_gradient(x, labels), atol=1e-9
     )
 
 
@@ -245,6 +261,11 @@ def test_two_layer_net_learns_mnist_in_a_thousand_iterations(real_data_dir):
         result = train(TrainConfig(iterations=1000), x_train, y_train, x_test, y_test)
     assert result.test_accuracy >= 0.85
     assert result.epochs[0].test_accuracy < 0.2  # it started from chance
+
+
+def test_latex_matrix_writes_rows_with_fixed_decimals():
+    assert latex_matrix(np.array([0.6, 0.9]), 2) == r"\begin{bmatrix} 0.60 & 0.90 \end{bmatrix}"
+    assert latex_matrix(np.eye(2), 0) == r"\begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix}"
 
 
 def test_flatten_images_scales_pixels_to_unit_range():

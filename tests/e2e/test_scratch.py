@@ -17,6 +17,7 @@ TALL = {"width": 1400, "height": 2200}  # Streamlit scrolls inside the page: sho
 def choose_digits(page: Page) -> None:
     page.get_by_test_id("stSelectbox").filter(has_text="Data set").click()
     page.get_by_role("option", name="Digits (offline)").click()
+    page.wait_for_url("**scratch_dataset=digits**")  # the rerun with digits has written the URL
     wait_for_app_run(page)
 
 
@@ -29,7 +30,9 @@ def test_short_training_fills_the_table(page: Page, app_url):
     iterations = page.get_by_label("Iterations (1 to 50,000)")
     iterations.fill("300")
     iterations.press("Enter")
+    page.wait_for_url("**scratch_iterations=300**")
     wait_for_app_run(page)
+    expect(page.get_by_label("Batch size (1 to 1,437)")).to_be_visible()  # digits, not MNIST
     page.get_by_role("button", name="Start training").click()
     expect(page.get_by_text(re.compile(r"^Done: run 1"))).to_be_visible(timeout=60_000)
     table = page.get_by_test_id("stCode")
@@ -45,6 +48,9 @@ def test_short_training_fills_the_table(page: Page, app_url):
 
     page.get_by_role("tab", name="1 · Forward pass").click()
     expect(page.get_by_text("The net you trained: run 1")).to_be_visible()
+    page.get_by_text("Warm-up: one layer").click()
+    expect(page.get_by_text("Same numbers: that is backpropagation")).to_be_visible()
+    page.wait_for_timeout(800)  # the expander's opening animation
     screenshot(page, "scratch-forward")
 
 
