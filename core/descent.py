@@ -281,8 +281,10 @@ def quadratic_regime(learning_rate: float, curvatures: tuple[float, float]) -> R
     steepest = max(curvatures)
     thresholds = (1 / (2 * steepest), 1 / steepest)
     size = max(abs(factor) for factor in factors)
-    worst = max(factors, key=abs)
-    shown = f"x ← ({worst:.3g})·x per step"
+    if len(set(factors)) == 1:
+        shown = f"x ← ({factors[0]:.3g})·x per step"
+    else:
+        shown = ", ".join(f"x{i} ← ({factor:.3g})·x{i}" for i, factor in enumerate(factors))
     if size > 1:
         name, sentence = "diverging", f"{shown}: each step throws the point further out."
     elif size == 1:

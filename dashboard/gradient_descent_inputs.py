@@ -66,11 +66,12 @@ def format_rate(value: float) -> str:
     return f"{value:g}"  # 1.5e-10, 0.001, 0.5, 10
 
 
-def fix_link_values(state: dict) -> list[str]:
+def fix_link_values(state: dict, linked: set[str] = frozenset()) -> list[str]:
     """Make values that came from a link fit their widgets; say what was changed.
 
     Widgets with fixed choices would raise on a value they do not offer, so such a
     value is replaced before they are drawn (the number inputs are checked later).
+    A link that names a surface but not a start or η gets the surface's own.
     """
     messages = []
     choices = {
@@ -83,6 +84,13 @@ def fix_link_values(state: dict) -> list[str]:
         if state.get(key) not in allowed:
             messages.append(f"{state.get(key)!r} is not a choice for {key[3:]}: using the default.")
             state[key] = DEFAULTS[key]
+    surface = SURFACES[state["gd_surface"]]
+    if "gd_surface" in linked:
+        for key, value in zip(("gd_x0", "gd_x1"), surface.default_start):
+            if key not in linked:
+                state[key] = value
+        if "gd_lr" not in linked:
+            state["gd_lr"] = surface.default_learning_rate
     kept = [name for name in state.get("gd_optimizers", []) if name in OPTIMIZERS]
     if kept != list(state.get("gd_optimizers", [])):
         messages.append("Unknown optimizer names in the link were dropped.")

@@ -25,10 +25,12 @@ TOLERANCE = 1e-6  # "steps to f − min ≤ 1e-6" in the comparison table
 H_VALUES = np.logspace(-14, 0, 43)  # the h axis of the numerical-vs-analytic plot
 KEEP = "session"  # widget values survive a visit to another page
 
+first_visit = "gd_surface" not in st.session_state
 link_problems = seed_from_url(DEFAULTS, page="gradient_descent")
 for key, default in DEFAULTS.items():
     st.session_state.setdefault(key, default)
-link_problems += fix_link_values(st.session_state)
+linked = {key for key in DEFAULTS if key in st.query_params} if first_visit else set()
+link_problems += fix_link_values(st.session_state, linked)
 
 
 def reset_for_surface():
@@ -150,14 +152,17 @@ def run(request):
     )
 
 
-if request is not None:
-    st.session_state.gd_last_request = request
-elif "gd_last_request" in st.session_state:
+if request is None and "gd_last_request" in st.session_state:
     st.info("Fix the value above to run again; the plots show the last valid run.")
-else:  # a bad link on the very first visit: show the defaults meanwhile
+    request = st.session_state.gd_last_request
+elif request is None:  # a bad link on the very first visit: show the defaults meanwhile
     request, _, _ = read_request(DEFAULTS)
-request = st.session_state.get("gd_last_request", request)
-results = run(request)
+try:
+    results = run(request)
+except ValueError as error:  # a value the checks above let through: say so, keep the page
+    st.error(f"This run could not be computed: {error}")
+    st.stop()
+st.session_state.gd_last_request = request
 shown_surface = get_surface(request.surface)
 by_rate = len({rate for _, rate in request.runs}) > 1
 

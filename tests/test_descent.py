@@ -127,6 +127,9 @@ def test_elongated_bowl_regime_follows_its_steep_direction():
     assert quadratic_regime(0.9, curvatures).name == "oscillating"
     assert quadratic_regime(1.5, curvatures).name == "diverging"
     assert quadratic_regime(0.5, curvatures).name == "monotone"
+    assert quadratic_regime(0.9, curvatures).explanation.startswith(
+        "x0 ← (0.91)·x0, x1 ← (-0.8)·x1: it overshoots"
+    )
 
 
 def test_saddle_start_on_its_axis_gets_stuck_at_the_saddle():

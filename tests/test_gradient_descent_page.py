@@ -223,3 +223,21 @@ def test_page_does_not_import_tensorflow():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_link_naming_only_a_surface_uses_its_start():
+    """?gd_surface=rosenbrock opens at Rosenbrock's own start and η, not the bowl's (-3, 4)."""
+    app = open_lab(gd_surface="rosenbrock")
+    assert not app.error
+    assert (app.number_input(key="gd_x0").value, app.number_input(key="gd_x1").value) == (-1.5, 2)
+    assert app.select_slider(key="gd_lr").value == 0.001
+
+
+def test_learning_rate_grid_spans_the_slider_and_the_thresholds():
+    """1e-10 to 10 on a log grid, with points on both sides of the bowl's 0.5 and 1."""
+    from dashboard.gradient_descent_inputs import LEARNING_RATES, parse_rates
+
+    assert LEARNING_RATES[0] == 1e-10 and LEARNING_RATES[-1] == 10
+    assert sorted(set(LEARNING_RATES)) == LEARNING_RATES
+    assert {0.49, 0.5, 0.51, 0.99, 1.0, 1.01} <= set(LEARNING_RATES)
+    assert parse_rates("0.1, 1e-3;2  0.5") == ([0.1, 0.001, 2.0, 0.5], [])
