@@ -48,14 +48,26 @@ def probability_figure(
     return figure
 
 
-def enlarge(image: np.ndarray, side: int = 140) -> np.ndarray:
-    """Repeat each pixel so a 28x28 picture shows as crisp squares, not a browser blur.
+FRAME_COLOUR = (51, 65, 85)  # slate, around a picture that is not square: shows where it ends
 
-    Values in [0, 1] (or 0..255 when not rescaled) become uint8 0..255.
+
+def framed(image: np.ndarray, side: int = 140) -> np.ndarray:
+    """An RGB uint8 square to show `image` at about side x side without distorting it.
+
+    Small pictures get each pixel repeated (crisp squares, not a browser blur); a picture
+    that is not square is padded with a slate frame, so a 20 x 2 crop looks 20 x 2.
+    Values in [0, 1] (or 0..255 when not rescaled) become 0..255.
     """
     array = np.asarray(image, dtype=np.float32)
     if array.max() > 1.0:
         array = array / 255.0
     factor = max(1, side // max(array.shape))
     big = np.kron(np.clip(array, 0, 1), np.ones((factor, factor), dtype=np.float32))
-    return (big * 255).round().astype(np.uint8)
+    grey = (big * 255).round().astype(np.uint8)
+    height, width = grey.shape
+    square = max(height, width)
+    picture = np.empty((square, square, 3), dtype=np.uint8)
+    picture[:] = FRAME_COLOUR
+    top, left = (square - height) // 2, (square - width) // 2
+    picture[top : top + height, left : left + width] = grey[..., None]
+    return picture

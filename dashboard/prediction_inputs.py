@@ -37,7 +37,9 @@ def render_drawing() -> InputImage | None:
     from streamlit_drawable_canvas import st_canvas  # registers a component: page runs only
 
     version = st.session_state.setdefault(CANVAS_VERSION_KEY, 0)
-    brush = st.slider("Brush width", 6, 40, 22, key="prediction_brush")
+    brush = st.session_state.get("prediction_brush", 22)  # the slider sits under the canvas
+    st.caption("Draw one digit, big and in the middle. Undo and reset are in the canvas toolbar.")
+    st.space("medium")  # room for the canvas toolbar, which floats above the canvas
     result = st_canvas(
         stroke_width=brush,
         stroke_color="#FFFFFF",
@@ -51,8 +53,9 @@ def render_drawing() -> InputImage | None:
     )
     if result.image_data is not None:  # None until the canvas sends its first stroke
         st.session_state[CANVAS_RGBA_KEY] = result.image_data
-    st.caption("Draw one digit, big and in the middle. Undo and reset are in the canvas toolbar.")
-    if st.button("Clear the drawing", icon=":material/ink_eraser:"):
+    slider_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
+    slider_column.slider("Brush width", 6, 40, 22, key="prediction_brush")
+    if button_column.button("Clear", icon=":material/ink_eraser:", width="stretch"):
         st.session_state[CANVAS_VERSION_KEY] = version + 1
         st.session_state[CANVAS_RGBA_KEY] = None
         st.rerun()
@@ -126,9 +129,9 @@ def render_pick(default_dataset: str) -> InputImage | None:
         step=1,
         key=INDEX_KEY,
     )
-    left, middle, right = st.columns([1, 1.3, 1], vertical_alignment="bottom")
+    left, middle, right = st.columns([1, 1.2, 1.1], vertical_alignment="bottom")
     left.button(
-        "Random image",
+        "Random",
         icon=":material/casino:",
         on_click=_random_index,
         args=(y_test, None),

@@ -5,7 +5,7 @@ import streamlit as st
 from core.data import DATASETS
 from core.model_check import accuracy, class_probabilities, entropy_bits, example_loss, top_classes
 from core.preprocess import INVERT_CHOICES, PreprocessOptions, from_dataset_image, preprocess
-from dashboard.prediction_figures import enlarge, probability_figure
+from dashboard.prediction_figures import framed, probability_figure
 from dashboard.prediction_inputs import (
     DATASET_KEY,
     INDEX_KEY,
@@ -104,7 +104,7 @@ if image is not None:
     )
     stage_columns = st.columns(max(len(processed.stages), 3))
     for column, stage in zip(stage_columns, processed.stages):
-        column.image(enlarge(stage.image), width=140)
+        column.image(framed(stage.image), width=140)
         column.caption(f"**{stage.name}**: {stage.note}")
     if processed.inverted:
         st.caption(
@@ -124,7 +124,13 @@ with output_area:
         for column, (rank, (label, probability)) in zip(
             st.columns(3), enumerate(top_classes(p, 3), start=1)
         ):
-            column.metric(f"#{rank}", class_names[label], f"{probability:.1%}", delta_color="off")
+            column.metric(
+                f"#{rank}",
+                class_names[label],
+                f"{probability:.1%}",
+                delta_color="off",
+                delta_arrow="off",
+            )
         st.plotly_chart(
             probability_figure(p, class_names, true_label),
             key="prediction_probabilities",
