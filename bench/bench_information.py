@@ -118,8 +118,10 @@ def main() -> None:
     baseline_file.parent.mkdir(parents=True, exist_ok=True)
     baseline_file.write_text(BASELINE_PAGE)
     baseline = ms(script_seconds(baseline_file))
+    load = os.getloadavg()[0]
     print(
-        f"information.baseline_page_rerun: {baseline:.1f} ms (one-line page, median of {REPEATS})"
+        f"information.baseline_page_rerun: {baseline:.1f} ms (one-line page, median of "
+        f"{REPEATS}; load average {load:.1f} on {os.cpu_count()} cores while measuring)"
     )
     page = ROOT / "pages" / "information.py"
     for section in SECTIONS:
