@@ -153,5 +153,18 @@ def screenshot(page, name: str) -> Path:
     """Save what the user sees, for a person to look at (git-ignored folder)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    # Streamlit scrolls inside its own container, so full_page alone stops at the window:
+    # grow the window to the content for the shot, then put it back.
+    content_height = page.evaluate(
+        "() => Math.max(document.body.scrollHeight, ...Array.from("
+        "document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]'),"
+        " element => element.scrollHeight))"
+    )
+    window = page.viewport_size
+    if window and content_height > window["height"]:
+        page.set_viewport_size({"width": window["width"], "height": min(content_height, 10_000)})
+        page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
+    if window and page.viewport_size != window:
+        page.set_viewport_size(window)
     return path
