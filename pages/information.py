@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from dashboard import information_controls as controls
 from dashboard import information_lab as lab
+from dashboard import information_results as results
 from dashboard import information_state as state
-from dashboard import information_view as view
 
 st.title("Information & loss lab")
 st.markdown(
@@ -15,29 +16,29 @@ st.markdown(
 for problem in state.seed():
     st.warning(problem, icon=":material/link_off:")
 
-section = view.section_picker()
-view.preset_buttons()
-view.common_controls(section)
+section = controls.section_picker()
+controls.preset_buttons()
+controls.common_controls(section)
 names = lab.class_names(st.session_state.names, st.session_state.n)
 if section == "softmax":
-    view.softmax_controls()
+    controls.softmax_controls()
     typo = state.input_errors().get("logits")
 else:
-    view.distribution_editors(section, names)
+    controls.distribution_editors(section, names)
     used = ("p",) if section == "entropy" else ("p", "q")
     typo = any(state.input_errors().get(key) for key in used)
 
 try:
-    result = lab.evaluate(view.lab_input(section))
+    result = lab.evaluate(controls.lab_input(section))
 except ValueError as error:
     result = None
-    st.error(view.hint(str(error)), icon=":material/error:")
+    st.error(controls.hint(str(error)), icon=":material/error:")
 stale = result is None or typo  # a bad input keeps the last valid result on screen
 if not stale:
     state.last_results()[section] = result
 shown = state.last_results().get(section)
 if shown is not None:
     if stale:
-        st.info(view.last_valid_caption(shown), icon=":material/history:")
-    view.show_result(shown)
+        st.info(controls.last_valid_caption(shown), icon=":material/history:")
+    results.show_result(shown)
 state.save_to_url()

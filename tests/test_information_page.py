@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import information as info
+from dashboard.information_controls import SLIDERS_OPEN
 from dashboard.information_presets import PRESETS
 from dashboard.information_state import widget_key
-from dashboard.information_view import SLIDERS_OPEN
 from dashboard.registry import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
