@@ -1,0 +1,107 @@
+"""Prediction latency: canvas image data to 10 probabilities, with the quick model loaded.
+
+What the server does after each stroke: RGBA (280, 280, 4) -> brightness -> the MNIST
+preprocessing -> one call of the CNN. Median of 100 calls; target 50 ms. The stages
+are timed alone too, and Keras' model.predict() is measured as the baseline that
+calling the model directly replaces (predict builds a data pipeline on every call).
+The garbage collection Streamlit runs after every script run is timed with and
+without gc.freeze(), which the page applies once TensorFlow is loaded.
+"""
+
+import base64
+import gc
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.data import load_dataset  # noqa: E402
+from core.model_check import check_model, class_probabilities  # noqa: E402
+from core.preprocess import grayscale_from_rgba, preprocess  # noqa: E402
+from core.quick_model import train_quick_model  # noqa: E402
+
+CALLS = 100
+TARGET_MS = 50
+
+
+def median_ms(function, calls: int = CALLS) -> float:
+    function()  # warm-up: first calls trace TensorFlow functions
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def canvas_rgba(digit: np.ndarray) -> np.ndarray:
+    """An MNIST digit drawn 10x bigger the way the canvas sends it: white, alpha = ink."""
+    big = np.kron(digit, np.ones((10, 10), dtype=np.uint8))
+    rgba = np.zeros((280, 280, 4), dtype=np.uint8)
+    rgba[..., :3] = 255
+    rgba[..., 3] = big
+    return rgba
+
+
+def data_url(rgba: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    from PIL import Image
+
+    Image.fromarray(rgba).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def decode_data_url(url: str) -> np.ndarray:
+    """What streamlit-drawable-canvas does for result.image_data."""
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+
+
+def main() -> None:
+    quick = train_quick_model()
+    checked = check_model(quick.model)
+    _, (x_test, _), _ = load_dataset("mnist")
+    rgba = canvas_rgba(x_test[0])
+    url = data_url(rgba)
+    model_input = preprocess(grayscale_from_rgba(rgba)).model_input
+
+    def canvas_to_probabilities():
+        return class_probabilities(checked, preprocess(grayscale_from_rgba(rgba)).model_input)
+
+    total = median_ms(canvas_to_probabilities)
+    preprocessing = median_ms(lambda: preprocess(grayscale_from_rgba(rgba)))
+    model_call = median_ms(lambda: class_probabilities(checked, model_input))
+    decoding = median_ms(lambda: decode_data_url(url))
+    keras_predict = median_ms(lambda: quick.model.predict(model_input[None], verbose=0), calls=30)
+    verdict = "within" if total <= TARGET_MS else "over"
+    print(
+        f"prediction.canvas_to_probabilities: {total:.1f} ms "
+        f"(median of {CALLS}, {verdict} the {TARGET_MS} ms target, quick CNN, 280x280 RGBA)"
+    )
+    print(f"prediction.preprocessing: {preprocessing:.1f} ms (brightness, crop, resize, centre)")
+    print(f"prediction.model_call: {model_call:.1f} ms (one image through model(x))")
+    print(f"prediction.png_decode: {decoding:.1f} ms (canvas data URL to RGBA, in the component)")
+    full_collection = median_ms(lambda: gc.collect(2), calls=5)
+    gc.freeze()  # what the page does once TensorFlow is imported
+    frozen_collection = median_ms(lambda: gc.collect(2), calls=5)
+    gc.unfreeze()
+    print(
+        f"prediction.gc_after_each_run: {full_collection:.0f} ms "
+        f"(Streamlit's gc.collect(2) per script run with TensorFlow loaded; "
+        f"{frozen_collection * 1000:.0f} µs after gc.freeze())"
+    )
+    print(
+        f"prediction.keras_predict_baseline: {keras_predict:.1f} ms "
+        f"(model.predict on one image: {keras_predict / model_call:.1f}x the direct call)"
+    )
+
+
+if __name__ == "__main__":
+    main()
