@@ -84,3 +84,22 @@ def test_tutorial_preset_and_softmax(page: Page, app_url):
     expect(metric(page, "Largest probability")).to_have_text("0.6652")
     expect_no_exception(page)
     whole_page_screenshot(page, "information-softmax")
+
+
+def test_dragging_a_slider_rescales_the_others(page: Page, app_url):
+    """Open the sliders, move p(0) to 0 with the keyboard: the others rescale to sum to 1."""
+    open_page(page, app_url, "information")
+    expect(metric(page, "Entropy H(p)")).to_have_text("1.7500 bits", timeout=FIRST_DRAW)
+    page.get_by_text("Drag with sliders").click()
+    wait_for_app_run(page)
+    slider = page.get_by_role("slider").first
+    expect(slider).to_have_value("0.5", timeout=FIRST_DRAW)
+    slider.focus()
+    slider.press("Home")  # one key, one rerun: p(0) = 0, the others share 1 as 2 : 1 : 1
+    wait_for_app_run(page)
+    expect(page.get_by_label("p, the true distribution", exact=False)).to_have_value(
+        "0, 0.5, 0.25, 0.25", timeout=FIRST_DRAW
+    )
+    expect(metric(page, "Entropy H(p)")).to_have_text("1.5000 bits")
+    expect_no_exception(page)
+    whole_page_screenshot(page, "information-sliders")
