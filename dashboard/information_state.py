@@ -90,6 +90,8 @@ def seed() -> list[str]:
                 "the temperature must be positive"
                 if state.temperature <= 0
                 else f"the slider goes up to {high:g}"
+                if state.temperature > high
+                else "the temperature must be a number"
             )
         )
         state.temperature = DEFAULTS["temperature"]

@@ -342,6 +342,18 @@ def test_negative_temperature_in_a_link_is_refused():
     assert metrics(app)["Largest probability"] == "0.6652"
 
 
+@pytest.mark.parametrize(
+    "temperature, message",
+    [("nan", "must be a number"), ("9", "the slider goes up to 5")],
+)
+def test_unusable_temperature_in_a_link_is_refused(temperature, message):
+    """temperature=nan or beyond the slider in a link: a warning saying why, and T = 1."""
+    app = open_lab({"section": "softmax", "temperature": temperature})
+    assert f"temperature={temperature} ignored: " in messages(app.warning)
+    assert message in messages(app.warning)
+    assert metrics(app)["Largest probability"] == "0.6652"
+
+
 def test_bad_logits_give_a_message():
     """A word among the logits: a message, the last valid softmax kept."""
     app = choose_section(open_lab(), "softmax")
