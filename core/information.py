@@ -44,7 +44,7 @@ def unit(base: str | float) -> str:
     return UNITS[base_name(base)]
 
 
-def _numbers(values, name: str) -> np.ndarray:
+def finite_numbers(values, name: str) -> np.ndarray:
     """A 1-D float array of finite numbers, or a ValueError that says which entry is wrong."""
     try:
         array = np.asarray(values, dtype=float)
@@ -64,7 +64,7 @@ def _numbers(values, name: str) -> np.ndarray:
 
 def probabilities(values, name: str = "p") -> np.ndarray:
     """Numbers each between 0 and 1 (not necessarily summing to 1)."""
-    array = _numbers(values, name)
+    array = finite_numbers(values, name)
     for index, value in enumerate(array):
         if value < 0:
             raise ValueError(
@@ -83,7 +83,7 @@ def distribution(
     values, name: str = "p", normalise: bool = False, tolerance: float = SUM_TOLERANCE
 ) -> np.ndarray:
     """Non-negative numbers summing to 1 (within `tolerance`), or divided by their sum."""
-    array = _numbers(values, name)
+    array = finite_numbers(values, name)
     negative = np.flatnonzero(array < 0)
     if negative.size:
         index = int(negative[0])
@@ -231,14 +231,14 @@ def binary_cross_entropy(
 
 def sum_squared_error(y, t) -> float:
     """E = 1/2 sum (y_i - t_i)^2; the 1/2 cancels the 2 of the derivative."""
-    y, t = _numbers(y, "y"), _numbers(t, "t")
+    y, t = finite_numbers(y, "y"), finite_numbers(t, "t")
     same_length(y, t, "y", "t")
     return float(0.5 * np.sum((y - t) ** 2))
 
 
 def sum_squared_error_gradient(y, t) -> np.ndarray:
     """dE/dy_i = y_i - t_i: never larger than 1 for probabilities, however wrong the answer."""
-    y, t = _numbers(y, "y"), _numbers(t, "t")
+    y, t = finite_numbers(y, "y"), finite_numbers(t, "t")
     same_length(y, t, "y", "t")
     return y - t
 
@@ -253,15 +253,14 @@ def softmax(z: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.ndarr
     scaled = np.asarray(z, dtype=float) / temperature
     if scaled.size == 0:
         raise ValueError("softmax needs at least one logit")
-    if not np.all(np.isfinite(scaled)):
-        raise ValueError("the logits must be finite numbers (no NaN or infinity)")
+    # NaN logits give NaN out, as before: a diverged network must show as NaN, not crash here
     shifted = np.exp(scaled - scaled.max(axis=axis, keepdims=True))
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
 def softmax_jacobian(q) -> np.ndarray:
     """dq_i/dz_j = q_i (delta_ij - q_j) for q = softmax(z): tiny when q is nearly one-hot."""
-    q = _numbers(q, "q")
+    q = finite_numbers(q, "q")
     return np.diag(q) - np.outer(q, q)
 
 
@@ -274,7 +273,7 @@ def cross_entropy_logit_gradient(q, t) -> np.ndarray:
 
 def sum_squared_error_logit_gradient(q, t) -> np.ndarray:
     """d E(softmax(z), t) / dz = J^T (q - t): the softmax Jacobian J shrinks it near q = 0 or 1."""
-    q, t = _numbers(q, "q"), _numbers(t, "t")
+    q, t = finite_numbers(q, "q"), finite_numbers(t, "t")
     same_length(q, t, "q", "t")
     return softmax_jacobian(q).T @ (q - t)
 

@@ -161,7 +161,7 @@ def evaluate_sse(inputs: LabInput) -> LabResult:
 
 
 def evaluate_softmax(inputs: LabInput) -> LabResult:
-    logits = np.asarray(inputs.logits, dtype=float)
+    logits = info.finite_numbers(inputs.logits, "z")
     if not MIN_CLASSES <= logits.size <= MAX_CLASSES:
         raise ValueError(f"give between {MIN_CLASSES} and {MAX_CLASSES} logits, got {logits.size}")
     if not inputs.temperature > 0:

@@ -354,6 +354,14 @@ def test_unusable_temperature_in_a_link_is_refused(temperature, message):
     assert metrics(app)["Largest probability"] == "0.6652"
 
 
+def test_nan_logits_give_a_message():
+    """NaN among the logits: the page says so instead of drawing NaN bars."""
+    app = choose_section(open_lab(), "softmax")
+    type_into(app, "logits", "1, nan, 3")
+    assert "z has NaN at entry 1" in messages(app.error)
+    assert_kept_last_result(app, "Largest probability", "0.6652")
+
+
 def test_bad_logits_give_a_message():
     """A word among the logits: a message, the last valid softmax kept."""
     app = choose_section(open_lab(), "softmax")
