@@ -18,6 +18,8 @@ CANVAS_RGBA_KEY = (
     "prediction_canvas_rgba"  # last RGBA image the canvas sent; tests put drawings here
 )
 CANVAS_VERSION_KEY = "prediction_canvas_version"  # Clear bumps it: a new key mounts an empty canvas
+CANVAS_DRAWING_KEY = "prediction_canvas_drawing"  # the strokes (Fabric.js JSON) of that image
+CANVAS_MOUNT_KEY = "prediction_canvas_mount"  # strokes given to the canvas when it (re)appeared
 PHOTO_KEY = "prediction_photo"  # (file_id, name, brightness) of the last photo that decoded
 PHOTO_ERROR_KEY = "prediction_photo_error"  # (file_id, message) of the last one that did not
 CANVAS_SIDE = 280  # 10x the model's 28 px, big enough to draw with a mouse
@@ -40,7 +42,11 @@ def render_drawing() -> InputImage | None:
     brush = st.session_state.get("prediction_brush", 22)  # the slider sits under the canvas
     st.caption("Draw one digit, big and in the middle. Undo and reset are in the canvas toolbar.")
     st.space("medium")  # room for the canvas toolbar, which floats above the canvas
+    canvas_key = f"prediction_canvas_{version}"
+    if canvas_key not in st.session_state:  # (re)mounted, e.g. back from another page:
+        st.session_state[CANVAS_MOUNT_KEY] = st.session_state.get(CANVAS_DRAWING_KEY)  # redraw
     result = st_canvas(
+        initial_drawing=st.session_state.get(CANVAS_MOUNT_KEY),
         stroke_width=brush,
         stroke_color="#FFFFFF",
         background_color="#000000",
@@ -49,15 +55,17 @@ def render_drawing() -> InputImage | None:
         drawing_mode="freedraw",
         return_image_data=True,
         update_streamlit=True,
-        key=f"prediction_canvas_{version}",
+        key=canvas_key,
     )
     if result.image_data is not None:  # None until the canvas sends its first stroke
         st.session_state[CANVAS_RGBA_KEY] = result.image_data
+        st.session_state[CANVAS_DRAWING_KEY] = result.json_data
     slider_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
     slider_column.slider("Brush width", 6, 40, 22, key="prediction_brush")
     if button_column.button("Clear", icon=":material/ink_eraser:", width="stretch"):
         st.session_state[CANVAS_VERSION_KEY] = version + 1
-        st.session_state[CANVAS_RGBA_KEY] = None
+        for key in (CANVAS_RGBA_KEY, CANVAS_DRAWING_KEY, CANVAS_MOUNT_KEY):
+            st.session_state[key] = None
         st.rerun()
     rgba = st.session_state.get(CANVAS_RGBA_KEY)
     if rgba is None:

@@ -9,6 +9,13 @@ from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
 pytestmark = pytest.mark.e2e
 
 CANVAS = "[data-testid=stBidiComponentIsolated] canvas.upper-canvas"
+DRAWN = "[data-testid=stBidiComponentIsolated] canvas.dc-canvas.lower-canvas"  # the strokes
+COUNT_WHITE = """canvas => {
+    const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let white = 0;
+    for (let i = 0; i < pixels.length; i += 4) if (pixels[i] > 128) white++;
+    return white;
+}"""
 
 
 def ensure_quick_model(page: Page) -> None:
@@ -33,6 +40,17 @@ def draw_vertical_stroke(page: Page) -> None:
     page.mouse.up()
 
 
+def white_pixels_soon(page: Page, seconds: float = 10) -> int:
+    """White pixels on the drawing layer, waiting for a remounted canvas to redraw."""
+    white = 0
+    for _ in range(int(seconds * 4)):
+        white = page.locator(DRAWN).evaluate(COUNT_WHITE)
+        if white:
+            return white
+        page.wait_for_timeout(250)
+    return white
+
+
 def test_draw_a_one_then_clear(page: Page, app_url):
     """A vertical stroke on the real canvas is read as "1"; clearing brings the hint back."""
     page.set_viewport_size({"width": 1400, "height": 2200})  # the page scrolls inside: see it all
@@ -48,10 +66,20 @@ def test_draw_a_one_then_clear(page: Page, app_url):
     wait_for_app_run(page)
     expect_no_exception(page)
     screenshot(page, "prediction-drawn-one")
+    assert white_pixels_soon(page) > 1000
+
+    # Away and back: the canvas is mounted again with the same stroke, the answer unchanged.
+    page.get_by_text("Pick a test image", exact=True).click()
+    expect(page.get_by_text("Test image number")).to_be_visible(timeout=30_000)
+    page.get_by_text("Draw", exact=True).click()
+    expect(top_answer.get_by_test_id("stMetricValue")).to_have_text("1", timeout=30_000)
+    expect(page.locator(DRAWN)).to_be_visible()
+    assert white_pixels_soon(page) > 1000
 
     page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text("Draw a digit on the black canvas")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
     wait_for_app_run(page)
+    assert page.locator(DRAWN).evaluate(COUNT_WHITE) == 0
     expect_no_exception(page)
     screenshot(page, "prediction-cleared")
