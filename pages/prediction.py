@@ -1,5 +1,7 @@
 """Prediction: draw, upload or pick an image; see the 28x28 input the model gets and how sure it is."""
 
+import math
+
 import streamlit as st
 
 from core.data import DATASETS
@@ -147,6 +149,9 @@ with output_area:
                 f"Loss of this example, −ln p({class_names[true_label]})",
                 f"{example_loss(p, true_label):.3f} nats",
                 help="The cross-entropy training would add for this one image, in nats as Keras reports it.",
+            )
+            loss_column.caption(
+                f"= {example_loss(p, true_label) / math.log(2):.3f} bits, the entropy's unit"
             )
             information_lab_link(p, true_label, model.dataset)
         else:
