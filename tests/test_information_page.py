@@ -74,10 +74,9 @@ def test_opens_on_entropy_with_its_default_example():
     assert len(app.get("plotly_chart")) == 4
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_prediction_page_link_opens_that_exact_example(seed):
+def test_prediction_page_link_opens_that_exact_example():
     """section/names/n/p/q from the Prediction page: cross-entropy of that q, no warning."""
-    q_text = float32_softmax_printed(seed)
+    q_text = float32_softmax_printed(seed=3)
     app = open_lab(
         {"section": "cross_entropy", "names": "digits", "n": "10", "p": ONE_HOT_2, "q": q_text}
     )
