@@ -293,9 +293,10 @@ def _progress_callback(context, config: TrainConfig, steps: int, state: dict):
 
 def train(config: TrainConfig, context=None) -> RunResult:
     """Train one run to the end, to a stop request, or to a diverging loss."""
+    context = context if context is not None else QuietContext()
+    context.report(phase="importing TensorFlow (slow only the first time)")
     import keras
 
-    context = context if context is not None else QuietContext()
     context.report(phase="preparing data")
     data = prepare_data(config)
     keras.utils.set_random_seed(config.seed)
