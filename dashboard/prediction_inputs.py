@@ -110,12 +110,22 @@ def _random_index(labels: np.ndarray, wanted_class: int | None) -> None:
     st.session_state[INDEX_KEY] = int(rng.choice(candidates))
 
 
-def render_pick(default_dataset: str) -> InputImage | None:
-    """A test image by index, at random, or at random from one class."""
-    st.session_state.setdefault(DATASET_KEY, default_dataset)
+def render_pick(model_dataset: str | None) -> InputImage | None:
+    """A test image by index, at random, or at random from one class.
+
+    Only data sets with the model's classes are offered: a Fashion-MNIST test image
+    labelled "Bag" means nothing to a digit model, and its label would be a wrong number.
+    """
+    choices = [
+        name
+        for name, spec in DATASETS.items()
+        if model_dataset is None or spec.class_names == DATASETS[model_dataset].class_names
+    ]
+    if st.session_state.get(DATASET_KEY) not in choices:
+        st.session_state[DATASET_KEY] = model_dataset if model_dataset in choices else choices[0]
     dataset = st.selectbox(
         "Test images from",
-        list(DATASETS),
+        choices,
         format_func=lambda name: DATASETS[name].title,
         key=DATASET_KEY,
     )

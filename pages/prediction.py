@@ -59,7 +59,7 @@ with input_column:
     elif kind == "upload":
         image = render_photo()
     else:
-        image = render_pick(model.dataset if model is not None else "mnist")
+        image = render_pick(model.dataset if model is not None else None)
     true_label = image.true_label if image is not None else None
     if kind != "pick":
         intended = st.selectbox(

@@ -13,11 +13,11 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from core.data import DIGIT_NAMES, load_dataset
+from core.data import DIGIT_NAMES, FASHION_NAMES, load_dataset
 from core.model_check import class_probabilities, example_loss
 from core.quick_model import existing_quick_model_job, forget_quick_model, quick_model_job
 from dashboard.prediction_inputs import CANVAS_RGBA_KEY
-from dashboard.prediction_testset import TESTSET_KEY
+from dashboard.prediction_testset import TESTSET_KEY, as_arrays, npz_bytes
 from dashboard.session_models import SessionModel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -314,3 +314,31 @@ def test_drawings_go_into_the_class_test_set(quick):
     saved = app.session_state[TESTSET_KEY]
     assert saved[0][0].dtype == np.uint8 and saved[0][0].shape == (28, 28) and saved[0][1] == 1
     assert len(app.get("download_button")) == 1
+
+
+def test_class_test_set_download_round_trips():
+    """The .npz opens with np.load like keras' mnist.npz: x_test uint8 images, y_test labels."""
+    images = np.random.default_rng(0).integers(0, 256, (3, 28, 28), dtype=np.uint8)
+    saved = [(image, label) for image, label in zip(images, [4, 0, 9])]
+    x, y = as_arrays(saved)
+    with np.load(io.BytesIO(npz_bytes(x, y)), allow_pickle=False) as archive:
+        assert np.array_equal(archive["x_test"], images)
+        assert archive["y_test"].tolist() == [4, 0, 9]
+        assert archive["y_test"].dtype == np.int64
+    assert as_arrays([])[0].shape == (0, 28, 28)
+
+
+def test_fashion_model_speaks_in_garments():
+    """A model trained on Fashion-MNIST picks Fashion test images and names its classes."""
+    keras.utils.set_random_seed(2)
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, "softmax")]
+    )
+    entry = SessionModel(
+        "run 2 · untrained on Fashion-MNIST", model, "fashion_mnist", FASHION_NAMES, None
+    )
+    app = open_page(session={"session_models": [entry], "prediction_input": "pick"})
+    ok(app)
+    assert "Fashion-MNIST test image 0, labelled Ankle boot" in texts(app.caption)
+    assert metric(app, "#1") in FASHION_NAMES
+    assert "nats" in metric(app, "Loss of this example, −ln p(Ankle boot)")
