@@ -4,6 +4,7 @@ The canvas cannot be drawn on in AppTest, so drawings go in the way the canvas h
 them over: an RGBA array in st.session_state["prediction_canvas_rgba"].
 """
 
+import gc
 import io
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -101,6 +102,7 @@ def test_quick_model_button_trains_it_with_a_progress_bar_then_predicts():
     ok(app)
     job = existing_quick_model_job()
     assert job is not None
+    assert gc.get_freeze_count() > 0  # TensorFlow's objects are out of Streamlit's per-run GC
     assert len(app.get("progress")) == 1 or job.finished
     job.join(timeout=180)
     app.run()
@@ -114,6 +116,8 @@ def test_no_session_model_says_how_to_get_one():
     app = open_page(session={"prediction_source": "session"})
     ok(app)
     assert "No model has been trained in this session yet" in texts(app.info)
+    links = [link.proto.label for link in app.get("page_link")]
+    assert ("Open the Training studio" in links) == (ROOT / "pages" / "training.py").is_file()
 
 
 def test_empty_canvas_shows_the_drawing_hint(quick):
