@@ -142,9 +142,10 @@ def contour_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
             "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>",
         }
     )
+    data.append(_click_grid(surface.name))
     x0_min, x0_max, x1_min, x1_max = surface.view_box
     layout = {
-        "title": {"text": f"Path on the contours of f, step {step}"},
+        "title": {"text": f"Path on the contours of f, step {step} (click to start there)"},
         "xaxis": {"title": {"text": "x0"}, "range": [x0_min, x0_max], "constrain": "domain"},
         "yaxis": {
             "title": {"text": "x1"},
@@ -158,6 +159,24 @@ def contour_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
         "margin": MARGIN,
     }
     return go.Figure({"data": data, "layout": layout})
+
+
+@lru_cache(maxsize=16)
+def _click_grid(surface_name: str, per_side: int = 41) -> dict:
+    """Invisible points all over the box: Plotly selects points, not empty space, on a click."""
+    x0_min, x0_max, x1_min, x1_max = get_surface(surface_name).view_box
+    x0, x1 = np.meshgrid(
+        np.linspace(x0_min, x0_max, per_side), np.linspace(x1_min, x1_max, per_side)
+    )
+    return {
+        "type": "scatter",
+        "x": x0.ravel(),
+        "y": x1.ravel(),
+        "mode": "markers",
+        "marker": {"size": 10, "opacity": 0},
+        "hoverinfo": "none",
+        "showlegend": False,
+    }
 
 
 def _exit_annotation(surface: Surface, result: DescentResult, color: str) -> list[dict]:

@@ -192,6 +192,22 @@ def _runs(state, errors, warnings) -> tuple[tuple[str, float], ...]:
     return ((state["gd_optimizer"], state["gd_lr"]),)
 
 
+def start_from_click(selection, surface_name: str) -> tuple[float, float] | None:
+    """The start a click on the contour plot asks for: the last clicked point, rounded.
+
+    selection is Streamlit's plotly selection state ({"points": [{"x": .., "y": ..}], ...});
+    None when nothing usable inside the surface's view box was clicked.
+    """
+    points = [point for point in (selection or {}).get("points", []) if "x" in point]
+    if not points:
+        return None
+    try:
+        start = (round(float(points[-1]["x"]), 2), round(float(points[-1]["y"]), 2))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return start if SURFACES[surface_name].contains(start) else None
+
+
 def shown_step(requested: int, longest: int) -> int:
     """The step the step-through slider shows: within the longest path."""
     return int(np.clip(requested, 0, longest))

@@ -18,6 +18,7 @@ from dashboard.gradient_descent_inputs import (
     format_rate,
     read_request,
     shown_step,
+    start_from_click,
 )
 from dashboard.url_state import seed_from_url, write_to_url
 
@@ -39,6 +40,15 @@ def reset_for_surface():
     st.session_state.gd_x0, st.session_state.gd_x1 = surface.default_start
     st.session_state.gd_lr = surface.default_learning_rate
     st.session_state.gd_step = 0
+
+
+def start_at_click():
+    """A click on the contour plot moves the start there."""
+    clicked = st.session_state.gd_contour.selection
+    start = start_from_click(clicked, st.session_state.gd_surface)
+    if start is not None:
+        st.session_state.gd_x0, st.session_state.gd_x1 = start
+        st.session_state.gd_step = 0
 
 
 st.title("Gradient-descent lab")
@@ -204,7 +214,12 @@ step = st.session_state.gd_step
 
 plots = st.columns(2)
 with plots[0]:
-    st.plotly_chart(figures.contour_figure(shown_surface, results, step, by_rate))
+    st.plotly_chart(
+        figures.contour_figure(shown_surface, results, step, by_rate),
+        key="gd_contour",
+        on_select=start_at_click,
+        selection_mode="points",
+    )
 with plots[1]:
     st.plotly_chart(figures.surface_figure(shown_surface, results, step, by_rate))
 

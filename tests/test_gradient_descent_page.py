@@ -241,3 +241,14 @@ def test_learning_rate_grid_spans_the_slider_and_the_thresholds():
     assert sorted(set(LEARNING_RATES)) == LEARNING_RATES
     assert {0.49, 0.5, 0.51, 0.99, 1.0, 1.01} <= set(LEARNING_RATES)
     assert parse_rates("0.1, 1e-3;2  0.5") == ([0.1, 0.001, 2.0, 0.5], [])
+
+
+def test_a_click_on_the_plot_becomes_the_start():
+    """The clicked point, rounded to 0.01, is the new start; clicks off the box are ignored."""
+    from dashboard.gradient_descent_inputs import start_from_click
+
+    clicked = {"points": [{"x": -2.4999, "y": 1.0001, "curve_number": 9}]}
+    assert start_from_click(clicked, "bowl") == (-2.5, 1.0)
+    assert start_from_click({"points": [{"x": 7.0, "y": 0.0}]}, "bowl") is None
+    assert start_from_click({"points": []}, "bowl") is None
+    assert start_from_click(None, "bowl") is None

@@ -48,3 +48,19 @@ def test_compare_optimizers_shows_the_table(page: Page, app_url):
     expect(page.get_by_role("radio", name="Compare optimizers")).to_be_checked()
     expect_no_exception(page)
     whole_page_screenshot(page, "gradient_descent_compare", charts=6)
+
+
+def test_click_on_the_contour_plot_sets_the_start(page: Page, app_url):
+    """A click a quarter in from the bottom-left corner of the bowl starts at (-2.5, -2.5)."""
+    open_page(page, app_url, "gradient_descent")
+    contour = page.get_by_test_id("stPlotlyChart").nth(1)  # after the η regime strip
+    contour.scroll_into_view_if_needed()
+    area = contour.locator(".nsewdrag").first
+    expect(area).to_be_visible(timeout=30_000)
+    box = area.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
+    expect(page.get_by_label("Start x0")).to_have_value("-2.50", timeout=30_000)
+    expect(page.get_by_label("Start x1")).to_have_value("-2.50")
+    wait_for_app_run(page)
+    expect_no_exception(page)
