@@ -71,32 +71,53 @@ def distribution_bars(names, p, q=None, p_label="p (truth)", q_label="q (predict
     )  # fmt: skip
 
 
-def contribution_bars(names, entropy_terms, cross_terms=None, unit="bits"):
-    """Each class's share of H(p) (and of H(p, q)), stacked: the gap is D_KL(p || q)."""
+def contribution_bars(names, entropy_terms, cross_terms=None, unit="bits", eps_terms=None):
+    """Each class's share of H(p) (and of H(p, q)), stacked: the gap is D_KL(p || q).
+
+    An infinite share (q = 0 where p > 0) is drawn hatched at its eps-clipped height
+    `eps_terms[i]`, so the bar is at least visibly huge instead of silently short.
+    """
     columns = ["H(p)"] if cross_terms is None else ["H(p)", "H(p, q)"]
     data, infinite = [], []
     for index, name in enumerate(_names(names)):
-        values = [float(entropy_terms[index])]
+        values, patterns = [float(entropy_terms[index])], [""]
         if cross_terms is not None:
             value = float(cross_terms[index])
             if math.isinf(value):
                 infinite.append(name)
-                value = None  # an infinite bar cannot be drawn; the title says so instead
+                value = float(eps_terms[index]) if eps_terms is not None else None
             values.append(value)
+            patterns.append("/" if math.isinf(float(cross_terms[index])) else "")
         data.append(
             {
                 "type": "bar", "x": columns, "y": values, "name": name,
                 "text": [name] * len(values), "textposition": "inside",
-                "insidetextanchor": "middle",
+                "insidetextanchor": "middle", "marker": {"pattern": {"shape": patterns}},
             }
         )  # fmt: skip
     title = "Each class's share of the total"
     if infinite:
-        title += f"<br>H(p, q) = ∞: q = 0 for class {', '.join(infinite)}"
+        drawn = "hatched, drawn with eps" if eps_terms is not None else "not drawn"
+        title += f"<br>H(p, q) = ∞: q = 0 for {len(infinite)} class(es) ({drawn})"
     return _figure(
         data, title, "", unit, barmode="stack", showlegend=False,  # each bar says its class
         uniformtext={"minsize": 10, "mode": "hide"},
     )  # fmt: skip
+
+
+def _grouped_labels(points: np.ndarray, labels: list[str]) -> list[str]:
+    """One label per point; points at the same probability share one label ("Coat +4")."""
+    texts = []
+    for index, point in enumerate(points):
+        same = [label for other, label in zip(points, labels) if other == point]
+        first = index == next(i for i, other in enumerate(points) if other == point)
+        if not first:
+            texts.append("")
+        elif len(same) == 1:
+            texts.append(same[0])
+        else:
+            texts.append(f"{same[0]} +{len(same) - 1}")
+    return texts
 
 
 def surprisal_curve(points, labels, base: float, unit: str, title: str):
@@ -112,7 +133,9 @@ def surprisal_curve(points, labels, base: float, unit: str, title: str):
         },
         {
             "type": "scatter", "x": points[shown], "y": heights, "mode": "markers+text",
-            "text": [label for label, keep in zip(_names(labels), shown) if keep],
+            "text": _grouped_labels(
+                points[shown], [label for label, keep in zip(_names(labels), shown) if keep]
+            ),
             "textposition": "top right", "marker": {"size": 10, "color": Q_COLOR},
             "name": "the classes now",
         },
@@ -133,7 +156,8 @@ def bernoulli_curve(points, labels, entropies, base: float, unit: str):
         },
         {
             "type": "scatter", "x": list(points), "y": list(entropies), "mode": "markers+text",
-            "text": _names(labels), "textposition": "top center",
+            "text": _grouped_labels(np.asarray(points, dtype=float), _names(labels)),
+            "textposition": "top center",
             "marker": {"size": 10, "color": P_COLOR}, "name": "P(class) now",
         },
     ]  # fmt: skip

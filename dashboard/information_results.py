@@ -135,7 +135,11 @@ def show_cross_entropy(result: lab.LabResult) -> None:
     left.plotly_chart(figures.distribution_bars(names, p, q), key="info_bars")
     right.plotly_chart(
         figures.contribution_bars(
-            names, result.columns["p × (-log p)"], result.columns["p × (-log q)"], unit
+            names,
+            result.columns["p × (-log p)"],
+            result.columns["p × (-log q)"],
+            unit,
+            eps_terms=info.cross_entropy_terms(p, q, b, eps=info.TUTORIAL_EPS),
         ),
         key="info_share",
     )
@@ -193,6 +197,11 @@ def show_softmax(result: lab.LabResult) -> None:
     columns[0].metric("Largest probability", number(numbers["max_probability"]), border=True)
     columns[1].metric("Entropy of the output", number(numbers["entropy"], unit), border=True)
     columns[2].metric("Largest possible", number(numbers["max_entropy"], unit), border=True)
+    st.caption(
+        "Softmax turns any scores into probabilities and keeps their order. Dividing by a "
+        "temperature T < 1 sharpens them towards the largest logit (a one-hot argmax as "
+        "T → 0); T > 1 flattens them towards uniform."
+    )
     probabilities = result.columns["softmax at T"]
     st.plotly_chart(
         figures.softmax_bars(

@@ -322,8 +322,13 @@ def test_figures_are_valid_plotly_with_the_current_points():
     np.testing.assert_allclose(curve.data[1].y, -np.log2(p))
     bernoulli = figures.bernoulli_curve(p, names, info.bernoulli_entropy(p, 2), 2.0, "bits")
     assert max(bernoulli.data[0].y) == pytest.approx(1, abs=1e-3)
-    shares = figures.contribution_bars(names, [0.1, 0.2, 0.3], [0.2, math.inf, 0.4])
-    assert shares.data[1].y == (0.2, None)  # an infinite share is not drawn ...
-    assert "∞" in shares.layout.title.text  # ... but said in the title
+    shares = figures.contribution_bars(
+        names, [0.1, 0.2, 0.3], [0.2, math.inf, 0.4], eps_terms=[0.2, 7.0, 0.4]
+    )
+    assert shares.data[1].y == (0.2, 7.0)  # an infinite share is drawn at its eps value ...
+    assert shares.data[1].marker.pattern.shape == ("", "/")  # ... hatched ...
+    assert "∞" in shares.layout.title.text  # ... and said in the title
+    same = figures.surprisal_curve([0.25, 0.25, 0.5], names, 2.0, "bits", "t")
+    assert list(same.data[1].text) == ["0 +1", "", "2"]  # equal points share one label
     for figure in (curve, bernoulli, shares, figures.distribution_bars(names, p, p)):
         go.Figure(figure.to_dict())  # validates again: raises on a bad property
