@@ -2,10 +2,11 @@
 
 `python -m bench information` prints, for each section:
 - the page script's own time (widgets, computation, figures), timed inside the
-  script thread by a wrapper, median over REPEATS reruns through AppTest;
+  script thread by a wrapper, median over REPEATS reruns through AppTest, as wall
+  time and as the script thread's CPU time (steady when other work shares the cores);
 - the same for a one-line page in the same process, the floor Streamlit sets;
 - the computation and figure building alone, called directly.
-The issue's target is 30 ms per rerun.
+The issue's target is 30 ms per rerun; `BENCH_REPEATS=10` for a quick look.
 """
 
 import os

@@ -5,7 +5,8 @@
     cross_entropy([0, 0, 1], [0.1, 0.3, 0.6], base="e")  # 0.5108 nats
 
 Every function takes plain lists or NumPy arrays and checks them first: a bad
-argument raises ValueError with a message a student can act on. Logarithms
+argument raises ValueError with a message a student can act on. (softmax and
+the batch losses let NaN through to NaN, so a diverged network shows as NaN.) Logarithms
 are in base 2 (bits), e (nats) or 10 (hartleys). Each quantity sits next to
 its derivative, which the loss section of the page uses to explain training.
 """
