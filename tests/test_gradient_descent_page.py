@@ -42,7 +42,7 @@ def test_opens_on_the_tutorial_bowl():
 
 @pytest.mark.parametrize(
     "rate, regime",
-    [(0.3, "monotone"), (0.7, "oscillating"), (1.0, "bounded"), (1.05, "diverging")],
+    [(0.7, "oscillating"), (1.0, "bounded")],  # monotone: the default; diverging: below
 )
 def test_slider_names_the_regime_the_maths_predicts(rate, regime):
     """On the bowl the page says which of x <- (1 - 2η) x's regimes the slider is in."""
@@ -84,7 +84,6 @@ def test_compare_learning_rates_marks_the_diverging_one():
     "rates, message",
     [
         ("0.1, 0", "'0' is not a positive learning rate"),
-        ("-0.5", "'-0.5' is not a positive learning rate"),
         ("0.1, fast", "'fast' is not a positive learning rate"),
         ("", "Type at least one learning rate"),
     ],
@@ -105,7 +104,6 @@ def test_bad_learning_rates_keep_the_last_picture(rates, message):
     "link, message",
     [
         ({"gd_lr": 0}, "the learning rate must be a positive number, got 0"),
-        ({"gd_lr": -1}, "the learning rate must be a positive number, got -1"),
         ({"gd_lr": "nan"}, "the learning rate must be a positive number, got nan"),
         ({"gd_lr": "fast"}, "Link value gd_lr='fast' ignored"),
         ({"gd_lr": 0.11}, "η = 0.11 is not on the slider: using 0.1"),

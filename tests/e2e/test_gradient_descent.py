@@ -22,15 +22,15 @@ def whole_page_screenshot(page: Page, name: str, charts: int) -> None:
 
 
 def test_learning_rate_past_one_diverges(page: Page, app_url):
-    """Arrow keys on the η slider from 0.1 to 1.5: the bowl run says 'diverged at step 18'."""
-    open_page(page, app_url, "gradient_descent")
-    expect(page.get_by_text("SGD with η = 0.1: monotone.")).to_be_visible()
+    """Arrow keys on the η slider from 0.9 to 1.5: the bowl run says 'diverged at step 18'."""
+    open_page(page, app_url, "gradient_descent?gd_lr=0.9")
+    expect(page.get_by_text("SGD with η = 0.9: oscillating.")).to_be_visible()
     expect_no_exception(page)
     whole_page_screenshot(page, "gradient_descent_start", charts=6)
 
     thumb = page.get_by_test_id("stSlider").first.get_by_role("slider")
     thumb.focus()
-    for _ in range(LEARNING_RATES.index(1.5) - LEARNING_RATES.index(0.1)):
+    for _ in range(LEARNING_RATES.index(1.5) - LEARNING_RATES.index(0.9)):
         thumb.press("ArrowRight")
     # x <- (1 - 2 * 1.5) x = -2x from (-3, 4): |x1| = 4 * 2^k passes 1e6 at k = 18
     expect(page.get_by_text("diverged at step 18").first).to_be_visible(timeout=30_000)
@@ -38,16 +38,6 @@ def test_learning_rate_past_one_diverges(page: Page, app_url):
     wait_for_app_run(page)
     expect_no_exception(page)
     whole_page_screenshot(page, "gradient_descent_diverged", charts=6)
-
-
-def test_compare_optimizers_shows_the_table(page: Page, app_url):
-    """Compare mode races the six Keras optimizers and lists each outcome."""
-    open_page(page, app_url, "gradient_descent?gd_mode=optimizers&gd_surface=elongated"
-              "&gd_x0=-7&gd_x1=2&gd_lr=0.3&gd_steps=300")  # fmt: skip
-    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_role("radio", name="Compare optimizers")).to_be_checked()
-    expect_no_exception(page)
-    whole_page_screenshot(page, "gradient_descent_compare", charts=6)
 
 
 def test_click_on_the_contour_plot_sets_the_start(page: Page, app_url):
@@ -64,3 +54,4 @@ def test_click_on_the_contour_plot_sets_the_start(page: Page, app_url):
     expect(page.get_by_label("Start x1")).to_have_value("-2.50")
     wait_for_app_run(page)
     expect_no_exception(page)
+    whole_page_screenshot(page, "gradient_descent_clicked", charts=6)
