@@ -116,8 +116,10 @@ def _well_terms(points: Points) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     points = np.asarray(points, dtype=float)
     _split(points)  # shape check
     to_deep, to_shallow = points - _DEEP_WELL, points - _SHALLOW_WELL
-    deep = np.exp(-np.sum(to_deep**2, axis=-1) / 2)
-    shallow = 0.6 * np.exp(-np.sum(to_shallow**2, axis=-1) / 0.5)
+    # einsum: |d|^2 per point, several times faster than np.sum(d**2, axis=-1) on the
+    # small (runs, 2) batches of the descent loop
+    deep = np.exp(-np.einsum("...i,...i->...", to_deep, to_deep) / 2)
+    shallow = 0.6 * np.exp(-np.einsum("...i,...i->...", to_shallow, to_shallow) / 0.5)
     return deep, shallow, to_deep, to_shallow
 
 
@@ -129,7 +131,7 @@ def wells(points: Points) -> np.ndarray:
 def wells_gradient(points: Points) -> np.ndarray:
     deep, shallow, to_deep, to_shallow = _well_terms(points)
     # d/dx of -c exp(-|x-m|^2/s) is c exp(...) * 2 (x-m) / s
-    return deep[..., None] * to_deep + shallow[..., None] * to_shallow * 4
+    return deep[..., None] * to_deep + (4 * shallow)[..., None] * to_shallow
 
 
 SURFACES: dict[str, Surface] = {
