@@ -35,8 +35,8 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "tutorial_right",
             "Tutorial y1: right",
-            "The classic from-scratch tutorial: true class 2, the network gives it 0.6. "
-            "SSE = 0.0975 and cross-entropy (natural log, eps 1e-7) = 0.5108.",
+            "Saito, Deep Learning from Scratch, §4.2: true class 2, the network gives it 0.6. "
+            "SSE = 0.0975 and cross-entropy (natural log, delta = 1e-7) = 0.5108.",
             {"section": "sse", "n": 10, "p": ONE_HOT_2, "q": TUTORIAL_Y1, "base": "e"},
             ("sse", "cross_entropy_eps"),
             "SSE 0.0975, CEE 0.5108",
@@ -44,7 +44,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "tutorial_wrong",
             "Tutorial y2: wrong",
-            "Same tutorial, the network now bets 0.6 on class 7 and gives class 2 only 0.1: "
+            "Same book, the network now bets 0.6 on class 7 and gives class 2 only 0.1: "
             "SSE = 0.5975 and cross-entropy = 2.3026 (= −ln 0.1).",
             {"section": "sse", "n": 10, "p": ONE_HOT_2, "q": TUTORIAL_Y2, "base": "e"},
             ("sse", "cross_entropy_eps"),
