@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from core.calculus import difference_errors, numerical_gradient_batch
-from core.descent import DIVERGED, MAX_STEPS, compare, quadratic_regime
+from core.descent import DIVERGED, DIVERGENCE_BOUND, MAX_STEPS, compare, quadratic_regime
 from core.optimizers import OPTIMIZERS
 from core.surfaces import SURFACES, get_surface
 from dashboard import gradient_descent_figures as figures
@@ -202,7 +202,10 @@ with regime_slot:
 for result in results:
     label = figures.run_label(result, by_rate)
     if result.status == DIVERGED:
-        st.error(f"{label}: **diverged at step {result.diverged_at}** (|x| passed 10⁶).")
+        st.error(
+            f"{label}: **diverged at step {result.diverged_at}** (a coordinate passed "
+            f"±{DIVERGENCE_BOUND:.0e} or stopped being a finite number)."
+        )
     elif len(results) == 1:
         st.success(f"{label}: {result.describe()}; final loss {result.final_loss:.4g}.")
 
