@@ -43,6 +43,9 @@ def test_tutorial_sse_and_cee_right_and_wrong_answer():
     cee2 = info.cross_entropy(TARGET_2, Y2, base="e", eps=info.TUTORIAL_EPS)
     assert cee1 == pytest.approx(0.5108, abs=5e-5)
     assert cee2 == pytest.approx(2.3026, abs=5e-5)
+    # the book prints every digit: eps is added inside the log (not clipped as Keras does)
+    assert cee1 == pytest.approx(0.510825457099338, rel=1e-13)
+    assert cee2 == pytest.approx(2.302584092994546, rel=1e-13)
 
 
 def test_minus_log2_of_0775():
