@@ -106,7 +106,7 @@ def contribution_bars(names, entropy_terms, cross_terms=None, unit="bits", eps_t
 
 
 def _grouped_labels(points: np.ndarray, labels: list[str]) -> list[str]:
-    """One label per point; points at the same probability share one label ("Coat +4")."""
+    """One label per point; points at the same probability share one label ("Coat +4 more")."""
     texts = []
     for index, point in enumerate(points):
         same = [label for other, label in zip(points, labels) if other == point]
@@ -116,7 +116,7 @@ def _grouped_labels(points: np.ndarray, labels: list[str]) -> list[str]:
         elif len(same) == 1:
             texts.append(same[0])
         else:
-            texts.append(f"{same[0]} +{len(same) - 1}")
+            texts.append(f"{same[0]} +{len(same) - 1} more")
     return texts
 
 

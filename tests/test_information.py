@@ -332,6 +332,6 @@ def test_figures_are_valid_plotly_with_the_current_points():
     assert shares.data[1].marker.pattern.shape == ("", "/")  # ... hatched ...
     assert "∞" in shares.layout.title.text  # ... and said in the title
     same = figures.surprisal_curve([0.25, 0.25, 0.5], names, 2.0, "bits", "t")
-    assert list(same.data[1].text) == ["0 +1", "", "2"]  # equal points share one label
+    assert list(same.data[1].text) == ["0 +1 more", "", "2"]  # equal points share one label
     for figure in (curve, bernoulli, shares, figures.distribution_bars(names, p, p)):
         go.Figure(figure.to_dict())  # validates again: raises on a bad property
