@@ -274,7 +274,11 @@ def _progress_callback(context, config: TrainConfig, steps: int, state: dict):
                     return
                 if done_steps < state["batches"]:
                     return  # a later batch has reported already
-                elapsed = time.perf_counter() - state["started"]
+                # rates count from the end of the first batch, which includes graph tracing
+                now = time.perf_counter()
+                first_done = state.setdefault("first_batch_done", (now, done_steps))
+                elapsed, steps_since = now - first_done[0], done_steps - first_done[1]
+                rate = steps_since / elapsed if elapsed > 0 and steps_since > 0 else 0.0
                 samples = min(
                     done_steps * config.batch_size, training_images(config) * config.epochs
                 )
@@ -284,8 +288,9 @@ def _progress_callback(context, config: TrainConfig, steps: int, state: dict):
                     batch=batch + 1,
                     batches=steps,
                     fraction=done_steps / total_steps,
-                    samples_per_second=samples / elapsed if elapsed > 0 else 0.0,
-                    eta_seconds=elapsed / done_steps * (total_steps - done_steps),
+                    samples=samples,
+                    samples_per_second=rate * config.batch_size,
+                    eta_seconds=(total_steps - done_steps) / rate if rate > 0 else None,
                     loss=loss,
                     accuracy=accuracy,
                 )

@@ -57,14 +57,16 @@ def explorer_view(dataset: str) -> None:
         f"{spec.title}: {len(x_train):,} training and {len(x_test):,} test images, "
         f"loaded from {info.source.label} ({info.source.location})."
     )
-    seed = st.number_input("Sample seed", 0, 10_000, 0, key="train_explorer_seed")
+    seed = st.columns([1, 4])[0].number_input(
+        "Sample seed", 0, 10_000, 0, key="train_explorer_seed"
+    )
     chosen = np.random.default_rng(int(seed)).choice(len(x_train), size=20, replace=False)
     st.image(
         [enlarge(x_train[index]) for index in chosen],
         caption=[f"{y_train[index]}: {names[y_train[index]]}" for index in chosen],
         width=84,
     )
-    left, right = st.columns(2)
+    left, right = st.columns([1, 2])
     with left:
         st.subheader("Labels")
         st.dataframe(pd.DataFrame({"label": range(len(names)), "class": names}), hide_index=True)

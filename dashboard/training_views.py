@@ -36,11 +36,15 @@ from dashboard.training_state import PendingRun, Run
 def progress_text(progress: dict) -> str:
     if "batch" not in progress:
         return progress.get("phase", "starting") + "…"
-    eta = progress.get("eta_seconds", 0.0)
+    eta = progress.get("eta_seconds")
+    speed = (
+        f"{progress['samples_per_second']:,.0f} images/s · ETA {eta:,.0f} s"
+        if eta is not None
+        else "measuring speed · ETA …"
+    )
     return (
         f"epoch {progress['epoch']}/{progress['epochs']} · batch {progress['batch']}/"
-        f"{progress['batches']} · {progress['samples_per_second']:,.0f} images/s · "
-        f"ETA {eta:,.0f} s · loss {progress['loss']:.4f}"
+        f"{progress['batches']} · {speed} · loss {progress['loss']:.4f}"
     )
 
 

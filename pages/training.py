@@ -146,8 +146,10 @@ with runs_tab:
         tutorial_rows.append(
             {
                 "preset": preset.title,
-                "tutorial printed": preset.tutorial_accuracy,
-                "ours (best this session)": max(ours) if ours else None,
+                "tutorial printed": (
+                    f"{preset.tutorial_accuracy:.3f}" if preset.tutorial_accuracy else "—"
+                ),
+                "ours (best this session)": f"{max(ours):.4f}" if ours else "not run yet",
                 "source": preset.source,
             }
         )
