@@ -205,20 +205,34 @@ def test_typing_p_changes_the_entropy():
     assert metrics(app)["Entropy H(p)"] == "2.0000 bits"
 
 
-def test_buttons_uniform_one_hot_normalise_random():
-    """Each button leaves a valid p: uniform is log2 n, one-hot is 0, random sums to 1."""
-    app = click(open_lab(), "uniform")
-    assert metrics(app)["Entropy H(p)"] == "2.0000 bits"
-    click(app, "one-hot")
-    assert metrics(app)["Entropy H(p)"] == "0.0000 bits"
-    type_into(app, "p", "1, 1, 2")
+@pytest.mark.parametrize(
+    "button, entropy", [("uniform", "2.0000 bits"), ("one-hot", "0.0000 bits")]
+)
+def test_uniform_and_one_hot_buttons(button, entropy):
+    """uniform over 4 classes has the largest entropy, log2 4 = 2 bits; one-hot has none."""
+    app = click(open_lab(), button)
+    assert metrics(app)["Entropy H(p)"] == entropy
+
+
+def test_normalise_button_fixes_a_vector_that_does_not_sum_to_1():
+    """1, 1, 2 is refused until normalise turns it into 1/4, 1/4, 1/2 (1.5 bits)."""
+    app = type_into(open_lab(), "p", "1, 1, 2")
     assert "sums to 4" in messages(app.error)
     click(app, "normalise")
     assert not app.error
     assert metrics(app)["Entropy H(p)"] == "1.5000 bits"
-    click(app, "random")
+    assert app.text_input(key=widget_key("p")).value == "0.25, 0.25, 0.5"
+
+
+def test_random_button_gives_a_valid_p():
+    """random draws a distribution over the current classes: no error, one value per class."""
+    app = click(open_lab(), "random")
     assert not app.error
-    assert app.text_input(key=widget_key("p")).value.count(",") == 2
+    values = [float(value) for value in app.text_input(key=widget_key("p")).value.split(",")]
+    assert len(values) == 4
+    assert sum(values) == pytest.approx(1, abs=1e-9)
+    expected = info.entropy(values, 2)
+    assert metrics(app)["Entropy H(p)"] == f"{expected:.4f} bits"
 
 
 def test_number_of_classes_resizes_p_and_q():
