@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import make_colorscale, sequential
 
 from core.descent import DIVERGED, DescentResult, Regime
 from core.optimizers import OPTIMIZERS
@@ -20,6 +21,8 @@ LOG_CONTOURS = {"rosenbrock", "wells"}  # values spread over decades: contour lo
 ARROW_STEPS = 40  # steps drawn as arrows; later ones as a plain line, or arrows hide the path
 FLOOR = 1e-18  # gaps below this are drawn at it: a log axis cannot show 0
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+BLUES = make_colorscale(sequential.Blues_r)  # spelled out: names like "Blues_r" need checks
+VALIDATE = False  # Plotly's per-property checks: on in the tests, off on the page (see _figure)
 
 
 def run_label(result: DescentResult, by_rate: bool) -> str:
@@ -76,7 +79,7 @@ def contour_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
             "x": x0,
             "y": x1,
             "z": shown,
-            "colorscale": "Blues_r",
+            "colorscale": BLUES,
             "ncontours": 25,
             "contours": {"coloring": "heatmap", "showlines": True},
             "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
@@ -158,7 +161,7 @@ def contour_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
         "height": 520,
         "margin": MARGIN,
     }
-    return go.Figure({"data": data, "layout": layout})
+    return _figure(data, layout)
 
 
 @lru_cache(maxsize=16)
@@ -219,7 +222,7 @@ def surface_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
             "x": x0,
             "y": x1,
             "z": z,
-            "colorscale": "Blues_r",
+            "colorscale": BLUES,
             "opacity": 0.85,
             "showscale": False,
             "hovertemplate": "x0=%{x:.3g}<br>x1=%{y:.3g}<br>f=%{z:.3g}<extra></extra>",
@@ -285,7 +288,7 @@ def surface_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
         "height": 520,
         "margin": MARGIN,
     }
-    return go.Figure({"data": data, "layout": layout})
+    return _figure(data, layout)
 
 
 @lru_cache(maxsize=16)
@@ -307,7 +310,8 @@ def _field(surface_name: str, per_side: int = 17):
     xs = np.column_stack([grid[:, 0], tips[:, 0], np.full(len(grid), np.nan)]).ravel()
     ys = np.column_stack([grid[:, 1], tips[:, 1], np.full(len(grid), np.nan)]).ravel()
     # Plotly turns an arrow marker clockwise from 'up'; equal axis scales keep this true on screen.
-    angles = np.degrees(np.arctan2(unit[:, 0], unit[:, 1]))
+    # wrapped into [-180, 180) the way Plotly's angle check would, so no check is needed
+    angles = (np.degrees(np.arctan2(unit[:, 0], unit[:, 1])) + 180) % 360 - 180
     return xs, ys, tips, size, angles
 
 
@@ -368,7 +372,7 @@ def _field_figure(surface_name: str) -> go.Figure:
         "height": 420,
         "margin": MARGIN,
     }
-    return go.Figure({"data": data, "layout": layout})
+    return _figure(data, layout)
 
 
 def loss_figure(results, step: int, tolerance: float, by_rate: bool) -> go.Figure:
@@ -426,7 +430,7 @@ def loss_figure(results, step: int, tolerance: float, by_rate: bool) -> go.Figur
         "height": 420,
         "margin": MARGIN,
     }
-    return go.Figure({"data": data, "layout": layout})
+    return _figure(data, layout)
 
 
 REGIME_COLORS = {
@@ -490,7 +494,7 @@ def regime_figure(learning_rate: float, regime: Regime, grid: list[float]) -> go
         "height": 110,
         "margin": {"l": 8, "r": 8, "t": 8, "b": 25},
     }
-    return go.Figure({"data": [marker], "layout": layout})
+    return _figure([marker], layout)
 
 
 def h_error_figure(hs, central, forward, h: float) -> go.Figure:
@@ -554,4 +558,14 @@ def h_error_figure(hs, central, forward, h: float) -> go.Figure:
         "height": 400,
         "margin": MARGIN,
     }
-    return go.Figure({"data": data, "layout": layout})
+    return _figure(data, layout)
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """Plotly checks every property on construction, which is half the cost of a rerun.
+
+    The traces here are fixed code, so they are checked once, in the tests (which set
+    VALIDATE), not again on every slider move. `_validate` is the switch Plotly's own
+    Figure constructor reads (plotly.basedatatypes.BaseFigure).
+    """
+    return go.Figure({"data": data, "layout": layout}, _validate=VALIDATE)

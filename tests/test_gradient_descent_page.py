@@ -250,3 +250,50 @@ def test_a_click_on_the_plot_becomes_the_start():
     assert start_from_click({"points": [{"x": 7.0, "y": 0.0}]}, "bowl") is None
     assert start_from_click({"points": []}, "bowl") is None
     assert start_from_click(None, "bowl") is None
+
+
+def page_figures(surface_name: str) -> list:
+    """Every figure the page draws, on runs that converge, crawl and leave the box."""
+    from core.calculus import difference_errors
+    from core.descent import compare, quadratic_regime
+    from core.surfaces import get_surface
+    from dashboard import gradient_descent_figures as figures
+    from dashboard.gradient_descent_inputs import LEARNING_RATES
+
+    figures._field_figure.cache_clear()
+    surface = get_surface(surface_name)
+    runs = [("sgd", 50.0), ("adam", 0.05), ("momentum", 1e-3)]  # SGD leaves every box
+    results = compare(surface, surface.default_start, runs, 60)
+    assert figures.left_view(surface, results[0].path) is not None  # the exit label is drawn
+    hs = np.logspace(-12, 0, 7)
+    central, forward = difference_errors(surface.function, surface.gradient, (0.5, 0.5), hs)
+    built = [
+        figures.contour_figure(surface, results, 10, True),
+        figures.surface_figure(surface, results, 10, True),
+        figures.loss_figure(results, 10, 1e-6, True),
+        figures.field_figure(surface),
+        figures.h_error_figure(hs, central, forward, 1e-4),
+        figures.regime_figure(0.3, quadratic_regime(0.3, (1.0, 1.0)), LEARNING_RATES),
+    ]
+    figures._field_figure.cache_clear()  # leave no copy built under other settings
+    return built
+
+
+@pytest.mark.parametrize("surface_name", ["bowl", "rosenbrock", "wells"])
+def test_figures_skip_no_plotly_check_that_matters(monkeypatch, surface_name):
+    """The page builds figures without Plotly's checks for speed: the JSON sent to the
+    browser must be exactly what the checked figures give (Plotly's checks also rewrite
+    values, e.g. colour-scale names), and the checked build must raise nothing."""
+    import json
+
+    import plotly.io
+
+    from dashboard import gradient_descent_figures as figures
+
+    fast = page_figures(surface_name)
+    monkeypatch.setattr(figures, "VALIDATE", True)
+    checked = page_figures(surface_name)
+    for quick, slow in zip(fast, checked):
+        assert json.loads(plotly.io.to_json(quick, validate=False)) == json.loads(
+            plotly.io.to_json(slow, validate=False)
+        ), slow.layout.title.text
