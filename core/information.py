@@ -284,10 +284,13 @@ def sum_squared_error_logit_gradient(q, t) -> np.ndarray:
 
 def _batch(y_pred, targets) -> tuple[np.ndarray, np.ndarray]:
     """(N, C) predictions and (N,) integer labels from one-hot rows or integer labels."""
-    y_pred = np.atleast_2d(np.asarray(y_pred, dtype=float))
+    y_pred = np.asarray(y_pred, dtype=float)
+    targets = np.asarray(targets)
+    if y_pred.ndim == 1 and targets.shape == y_pred.shape:  # one example, one-hot target
+        targets = targets[np.newaxis]
+    y_pred = np.atleast_2d(y_pred)
     if y_pred.ndim != 2 or y_pred.size == 0:
         raise ValueError(f"predictions must be an (N, C) table, got shape {y_pred.shape}")
-    targets = np.asarray(targets)
     if targets.ndim == y_pred.ndim:  # one-hot rows
         targets = targets.argmax(axis=-1)
     targets = targets.reshape(-1)

@@ -335,3 +335,11 @@ def test_figures_are_valid_plotly_with_the_current_points():
     assert list(same.data[1].text) == ["0 +1 more", "", "2"]  # equal points share one label
     for figure in (curve, bernoulli, shares, figures.distribution_bars(names, p, p)):
         go.Figure(figure.to_dict())  # validates again: raises on a bad property
+
+
+def test_batch_cross_entropy_of_one_example_with_one_hot_target():
+    """A single (C,) prediction with a (C,) one-hot target is one example, not C labels."""
+    prediction = [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0]
+    one_hot = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert info.cross_entropy_batch(prediction, one_hot) == pytest.approx(0.510825457099338, abs=1e-9)
+    assert info.cross_entropy_batch(prediction, [2]) == pytest.approx(0.510825457099338, abs=1e-9)
