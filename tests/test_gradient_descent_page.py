@@ -1,15 +1,12 @@
 """The Gradient-descent lab through the real entry point: regimes, compare mode, bad input."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.descent import MAX_STEPS
 from dashboard.registry import PAGES
-from tests.test_pages import APP, ROOT
+from tests.test_pages import APP
 
 PAGE = next(page for page in PAGES if page.file == "gradient_descent.py")
 
@@ -204,23 +201,6 @@ def test_state_is_in_the_url():
     assert app.query_params["gd_lr"] == "0.7"
     assert app.query_params["gd_mode"] == "optimizers"
     assert "gd_steps" not in app.query_params
-
-
-def test_page_does_not_import_tensorflow():
-    """The maths pages open instantly: checked in a fresh process."""
-    code = (
-        "import sys\n"
-        "from streamlit.testing.v1 import AppTest\n"
-        f"app = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
-        f"app.switch_page({str(PAGE.path)!r}).run()\n"
-        "assert not app.exception, app.exception\n"
-        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "False False"
 
 
 def test_link_naming_only_a_surface_uses_its_start():

@@ -1,8 +1,6 @@
 """The Information & loss lab through the real entry point: presets, links, edits, bad input."""
 
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -130,23 +128,6 @@ def test_page_state_goes_into_the_url():
         "base": "e",
         "preset": "tutorial_wrong",
     }
-
-
-def test_page_does_not_import_tensorflow():
-    """A math page must open instantly: checked in a fresh process."""
-    code = (
-        "import sys\n"
-        "from streamlit.testing.v1 import AppTest\n"
-        f"app = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
-        f"app.switch_page({str(PAGE.path)!r}).run()\n"
-        "assert not app.exception, app.exception\n"
-        "print('tensorflow' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "False"
 
 
 # --- presets -------------------------------------------------------------------------------

@@ -71,17 +71,23 @@ def test_device_check_names_a_device():
     assert "CPU" in app.success[0].value or "GPU" in app.success[0].value
 
 
-def test_home_first_render_does_not_import_tensorflow():
-    """Checked in a fresh process: other tests in this one may have imported it."""
+@pytest.mark.parametrize(
+    "page", [p for p in available_pages() if not p.uses_tensorflow], ids=lambda p: p.file
+)
+def test_pages_without_tensorflow_never_import_it(page):
+    """The maths pages open instantly: checked in a fresh process, since other tests here
+    may have imported TensorFlow already."""
+    switch = "" if page is HOME else f"app.switch_page({str(page.path)!r}).run()\n"
     code = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
         f"app = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
+        f"{switch}"
         "assert not app.exception, app.exception\n"
-        "print('tensorflow' in sys.modules)\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "False"
+    assert result.stdout.strip().splitlines()[-1] == "False False"

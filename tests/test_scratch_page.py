@@ -1,7 +1,5 @@
 """The From-scratch page through the real entry point (AppTest)."""
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -152,20 +150,3 @@ def test_an_unknown_choice_in_the_link_falls_back_to_the_default():
     assert "scratch_activation='tanh' ignored" in warnings
     assert app.selectbox(key="scratch_dataset").value == "mnist"
     assert app.selectbox(key="scratch_activation").value == "sigmoid"
-
-
-def test_page_does_not_import_tensorflow():
-    """NumPy only: checked in a fresh process, since other tests may have imported it."""
-    code = (
-        "import sys\n"
-        "from streamlit.testing.v1 import AppTest\n"
-        f"app = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
-        f"app.switch_page({PAGE!r}).run()\n"
-        "assert not app.exception, app.exception\n"
-        "print('tensorflow' in sys.modules)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip().splitlines()[-1] == "False"
