@@ -88,7 +88,12 @@ def run_summary(run: Run) -> None:
     columns[2].metric("Train accuracy", f"{result.train_accuracy:.4f}")
     gap = result.train_accuracy - result.test_accuracy
     columns[3].metric("Train − test gap", f"{gap:+.4f}")
-    if gap > 0.03:
+    if result.test_accuracy < 2 / len(result.class_names):
+        st.warning(
+            "Test accuracy is near chance (1 in 10): the model learned almost nothing. "
+            "A learning rate that is too large (or too small), or too few steps, does that."
+        )
+    elif gap > 0.03:
         st.caption(
             "The model does clearly better on images it trained on than on new ones: it is "
             "starting to overfit (memorise). More data, dropout or fewer epochs help."

@@ -11,7 +11,10 @@ from tests.e2e.helpers import expect_no_exception, open_page
 pytestmark = pytest.mark.e2e
 
 # the fast CNN, 20 epochs of 18 000 images: minutes, long enough to watch; the test stops it
-LONG_RUN = "training?train_family=cnn_fast&train_epochs=20&train_subset_size=20000"
+LONG_RUN = (
+    "training?train_family=cnn_fast&train_optimizer=adam&train_learning_rate=0.001"
+    "&train_epochs=20&train_subset_size=20000"
+)
 
 CURVE_POINTS = """() => {
     const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
@@ -57,7 +60,12 @@ def test_start_watch_the_curve_grow_then_stop(page: Page, app_url, real_data_dir
 
 def test_training_goes_on_while_the_student_visits_another_page(page: Page, app_url, real_data_dir):
     """Leave for Home during a run and come back: the run is still there, then finishes."""
-    open_page(page, app_url, "training?train_family=cnn_fast&train_epochs=2&train_subset_size=5000")
+    open_page(
+        page,
+        app_url,
+        "training?train_family=cnn_fast&train_optimizer=adam&train_learning_rate=0.001"
+        "&train_epochs=2&train_subset_size=5000",
+    )
     start_training(page)
     page.get_by_test_id("stSidebarNav").get_by_text("Home", exact=True).click()
     expect(page.get_by_role("heading", name="Deep learning, hands on")).to_be_visible()
