@@ -7,7 +7,6 @@ the page collects a finished job on its next run (or the live fragment's next ti
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from core.ledger import ledger_row
 from core.models import describe_model
 from core.training import DIVERGED, RunResult, TrainConfig, train
 from dashboard.session_models import SessionModel, add_session_model, find_session_model
+from dashboard.tensorflow_runtime import freeze_tensorflow_objects
 
 JOB_KEY = "train_job"
 RUNS_KEY = "train_runs"
@@ -75,24 +75,11 @@ def notices() -> list[str]:
     return st.session_state.setdefault(NOTICES_KEY, [])
 
 
-def _freeze_imports() -> None:
-    """Move everything TensorFlow created at import out of the garbage collector's sight.
-
-    Streamlit runs gc.collect() after every script run, live-fragment ticks
-    included; with TensorFlow's objects tracked each one held the interpreter
-    for long enough to cut training from ~14 000 to ~100 images/s. Import-time
-    objects live as long as the server anyway, so they need no collecting.
-    """
-    import keras  # noqa: F401  (the import is what creates them)
-
-    gc.collect()
-    gc.freeze()
-
-
 def _work(config: TrainConfig):
     def work(context):
         context.report(phase="importing TensorFlow (slow only the first time)")
-        _freeze_imports()
+        # Streamlit's gc.collect after every live tick would otherwise starve training
+        freeze_tensorflow_objects(import_now=True)
         return train(config, context)
 
     return work
