@@ -27,6 +27,7 @@ SOURCES = {
 SOURCE_KEY = "prediction_source"
 UPLOADED_KEY = "prediction_uploaded_model"  # the last upload that passed the checks
 UPLOAD_ERROR_KEY = "prediction_upload_model_error"  # (file_id, message) of the last refused one
+SESSION_LABEL_KEY = "prediction_session_label"  # which of this session's runs is picked
 SEEN_KEY = "prediction_model_file_seen"  # file_id of the last upload looked at
 CHECKED_KEY = "prediction_checked_models"  # id(model) -> (model, CheckedModel), checked once
 UPLOAD_CLASSES = {"mnist": "digits (MNIST)", "fashion_mnist": "clothes (Fashion-MNIST)"}
@@ -46,6 +47,12 @@ class UploadedModel:
     name: str  # file name
     file_id: str  # Streamlit's id of the upload, to load each file once
     checked: CheckedModel
+
+
+def select_session_model(label: str) -> None:
+    """Make a model that just arrived from the studio the one the page predicts with."""
+    st.session_state[SOURCE_KEY] = "session"
+    st.session_state[SESSION_LABEL_KEY] = label
 
 
 def render_model_source() -> ActiveModel | None:
@@ -131,7 +138,7 @@ def _session_model() -> ActiveModel | None:
             st.page_link(str(training.path), label="Open the Training studio", icon=training.icon)
         return None
     labels = [model.label for model in models]
-    label = st.selectbox("Run", labels, index=len(labels) - 1, key="prediction_session_label")
+    label = st.selectbox("Run", labels, index=len(labels) - 1, key=SESSION_LABEL_KEY)
     entry = find_session_model(label)
     if entry is None:
         return None

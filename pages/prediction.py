@@ -18,8 +18,10 @@ from dashboard.prediction_inputs import (
     render_pick,
 )
 from dashboard.prediction_links import information_lab_link
-from dashboard.prediction_models import render_model_source
+from dashboard.prediction_models import render_model_source, select_session_model
 from dashboard.prediction_testset import MAX_DRAWINGS, add_drawing, as_arrays, drawings, npz_bytes
+from dashboard.session_models import find_session_model
+from dashboard.training_state import collect_finished
 from dashboard.url_state import seed_from_url, write_to_url
 
 URL_DEFAULTS = {INPUT_KEY: "draw", DATASET_KEY: "mnist", INDEX_KEY: 0}
@@ -35,6 +37,10 @@ st.markdown(
     "A model never sees your drawing: it sees **28 x 28 numbers**. Draw, upload or pick an "
     "image, look at every step that turns it into those numbers, and see how sure the model is."
 )
+arrived = collect_finished()  # a studio run that ended while the student was on this page
+if arrived is not None and find_session_model(arrived.label) is not None:
+    select_session_model(arrived.label)
+    st.toast(f"{arrived.label} finished training: predictions now use its model.")
 for problem in seed_from_url(URL_DEFAULTS, page="prediction"):
     st.warning(problem)
 if st.session_state.get(INPUT_KEY) not in INPUTS:

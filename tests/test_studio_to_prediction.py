@@ -1,0 +1,46 @@
+"""The two Keras pages together: a model trained in the studio is used by the prediction page."""
+
+from pathlib import Path
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from core.data import load_dataset
+from core.model_check import check_model, class_probabilities
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+STUDIO = str(ROOT / "pages" / "training.py")
+PREDICTION = str(ROOT / "pages" / "prediction.py")
+QUICK_SOFTMAX = {
+    "train_dataset": "mnist",
+    "train_family": "softmax",
+    "train_optimizer": "sgd",
+    "train_learning_rate": 0.5,
+    "train_batch_size": 50,
+    "train_epochs": 1,
+    "train_subset_size": 1000,
+}
+
+
+def test_run_that_ends_while_on_the_prediction_page_is_offered_there(real_data_dir):
+    """Press Train, go straight to Prediction: when the run ends, its model predicts there."""
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    app.switch_page(STUDIO).run()
+    for key, value in QUICK_SOFTMAX.items():
+        app.session_state[key] = value
+    app.button(key="train_start").click().run()
+    app.session_state["prediction_input"] = "pick"
+    app.switch_page(PREDICTION).run()
+    app.session_state["train_job"].job.join(120)
+    app.run()
+    assert not app.exception, [error.value for error in app.exception]
+
+    [model] = app.session_state["session_models"]
+    assert model.label == "run 1 · Softmax regression on MNIST"
+    assert app.segmented_control(key="prediction_source").value == "session"
+    assert any("finished training" in toast.value for toast in app.toast)
+    _, (x_test, _), _ = load_dataset("mnist")
+    expected = class_probabilities(check_model(model.model), x_test[0] / 255.0)
+    shown = next(item.value for item in app.metric if item.label == "#1")
+    assert shown == str(int(np.argmax(expected)))
