@@ -7,20 +7,12 @@ from streamlit.testing.v1 import AppTest
 
 from core.data import load_dataset
 from core.model_check import check_model, class_probabilities
+from tests.test_training_page import TINY as QUICK_SOFTMAX  # a softmax run of about a second
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 STUDIO = str(ROOT / "pages" / "training.py")
 PREDICTION = str(ROOT / "pages" / "prediction.py")
-QUICK_SOFTMAX = {
-    "train_dataset": "mnist",
-    "train_family": "softmax",
-    "train_optimizer": "sgd",
-    "train_learning_rate": 0.5,
-    "train_batch_size": 50,
-    "train_epochs": 1,
-    "train_subset_size": 1000,
-}
 
 
 def test_run_that_ends_while_on_the_prediction_page_is_offered_there(real_data_dir):
