@@ -5,10 +5,10 @@
     cross_entropy([0, 0, 1], [0.1, 0.3, 0.6], base="e")  # 0.5108 nats
 
 Every function takes plain lists or NumPy arrays and checks them first: a bad
-argument raises ValueError with a message a student can act on. (softmax and
-the batch losses let NaN through to NaN, so a diverged network shows as NaN.) Logarithms
-are in base 2 (bits), e (nats) or 10 (hartleys). Each quantity sits next to
-its derivative, which the loss section of the page uses to explain training.
+argument raises ValueError with a message a student can act on. (softmax lets NaN
+logits through to NaN, so a diverged network shows as NaN.) Logarithms are in
+base 2 (bits), e (nats) or 10 (hartleys). Each quantity sits next to its
+derivative, which the loss section of the page uses to explain training.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ BASES = {"2": 2.0, "e": math.e, "10": 10.0}  # the name a URL or a student uses 
 UNITS = {"2": "bits", "e": "nats", "10": "hartleys"}
 SUM_TOLERANCE = 1e-4  # a float32 softmax printed with 6 decimals sums to 1 within ~1e-5
 TUTORIAL_EPS = 1e-7  # the delta tutorials add inside log(q + eps) so that log(0) never happens
+# (Keras' default epsilon has the same value, but Keras clips q to [eps, 1 - eps] instead)
 
 
 # --- checking arguments -------------------------------------------------------------------
@@ -185,7 +186,8 @@ def cross_entropy(
     """H(p, q) = -sum p_i log_b(q_i + eps): the average surprisal of the truth under q.
 
     With eps = 0 this is the definition, and it is infinite when q gives 0 to a class
-    that p says can happen. Tutorials and Keras use eps = 1e-7 so a loss stays finite.
+    that p says can happen. Tutorials add eps = 1e-7 inside the log so a loss stays
+    finite; Keras instead clips q to [1e-7, 1 - 1e-7] (the same to ~1e-7 unless q is 0).
     """
     return float(cross_entropy_terms(p_true, q_pred, base, eps, normalise).sum())
 
@@ -247,16 +249,44 @@ def sum_squared_error_gradient(y, t) -> np.ndarray:
 # --- softmax and the gradients a classifier actually sees ----------------------------------
 
 
-def softmax(z: np.ndarray, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
-    """exp(z/T) / sum exp(z/T), shifted by the max first so exp never overflows."""
-    if not temperature > 0:
-        raise ValueError(f"temperature must be positive, got {temperature}")
-    scaled = np.asarray(z, dtype=float) / temperature
-    if scaled.size == 0:
+def _temperature(temperature) -> float:
+    try:
+        value = float(temperature)
+    except (TypeError, ValueError):
+        raise ValueError(f"temperature must be a positive number, got {temperature!r}") from None
+    if not 0 < value < math.inf:  # NaN fails too
+        raise ValueError(f"temperature must be positive and finite, got {temperature}")
+    return value
+
+
+def _logits(z) -> np.ndarray:
+    try:
+        logits = np.asarray(z, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"softmax needs numbers (logits), got {z!r}") from None
+    if logits.size == 0:
         raise ValueError("softmax needs at least one logit")
-    # NaN logits give NaN out, as before: a diverged network must show as NaN, not crash here
-    shifted = np.exp(scaled - scaled.max(axis=axis, keepdims=True))
-    return shifted / shifted.sum(axis=axis, keepdims=True)
+    return logits
+
+
+def softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
+    """exp(z/T) / sum exp(z/T), computed as exp((z - max z) / T) so exp never overflows.
+
+    Subtracting the max first also keeps z / T from overflowing (1e308 / 0.05 is inf).
+    +inf logits share all the probability (the limit as they grow); NaN logits give NaN,
+    so a diverged network shows as NaN instead of crashing here.
+    """
+    temperature = _temperature(temperature)
+    logits = _logits(z)
+    with np.errstate(over="ignore", invalid="ignore"):  # -inf differences are fine: exp -> 0
+        top = np.max(logits, axis=axis, keepdims=True)
+        if np.any(np.isneginf(top)):
+            raise ValueError("every logit is -inf: softmax has no class to give probability to")
+        shifted = np.where(
+            np.isposinf(top), np.where(np.isposinf(logits), 0.0, -np.inf), logits - top
+        )
+        exp = np.exp(shifted / temperature)  # the largest entry is exp(0) = 1: no 0 / 0
+    return exp / exp.sum(axis=axis, keepdims=True)
 
 
 def softmax_jacobian(q) -> np.ndarray:
@@ -282,40 +312,88 @@ def sum_squared_error_logit_gradient(q, t) -> np.ndarray:
 # --- batches (mean over N, one-hot or integer labels) --------------------------------------
 
 
+def _prediction_rows(y_pred) -> np.ndarray:
+    """(N, C) rows that are each a distribution; the first bad row is named in the error."""
+    try:
+        rows = np.asarray(y_pred, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"predictions must hold numbers only, got {y_pred!r}") from None
+    rows = np.atleast_2d(rows)
+    if rows.ndim != 2 or rows.size == 0:
+        raise ValueError(f"predictions must be an (N, C) table, got shape {rows.shape}")
+    # NaN fails both comparisons and inf fails the sum: one cheap pass for the good case
+    good = (rows >= 0).all(axis=1) & (np.abs(rows.sum(axis=1) - 1) <= SUM_TOLERANCE)
+    if not good.all():
+        row = int(np.flatnonzero(~good)[0])
+        distribution(rows[row], f"row {row} of the predictions")  # raises, saying what is wrong
+    return rows
+
+
+def _labels(targets, rows: np.ndarray) -> np.ndarray:
+    """(N,) integer labels from (N,) whole numbers or (N, C) one-hot rows."""
+    count, classes = rows.shape
+    labels = np.asarray(targets)
+    if labels.dtype.kind not in "iu":  # whole numbers written as floats are fine too
+        try:
+            labels = labels.astype(float)
+        except (TypeError, ValueError):
+            message = f"labels must be class numbers or one-hot rows, got {targets!r}"
+            raise ValueError(message) from None
+    if labels.ndim == 1 and labels.size == classes and count == 1 and classes > 1:
+        labels = labels[np.newaxis]  # one example with a one-hot target, not C labels
+    if labels.ndim == 2:
+        if labels.shape != rows.shape:
+            raise ValueError(
+                f"the predictions are {count} rows of {classes} classes but the one-hot "
+                f"targets are {labels.shape[0]} rows of {labels.shape[1]}: give one row of "
+                f"{classes} zeros and ones per example"
+            )
+        one_hot = np.isin(labels, (0, 1)).all(axis=1) & (labels.sum(axis=1) == 1)
+        if not one_hot.all():
+            row = int(np.flatnonzero(~one_hot)[0])
+            raise ValueError(
+                f"target row {row} is {labels[row].tolist()}, not one-hot (a single 1): "
+                "for soft targets use cross_entropy on each row"
+            )
+        return labels.argmax(axis=1)
+    labels = labels.reshape(-1)
+    if labels.size != count:
+        raise ValueError(f"{count} predictions but {labels.size} labels: give one label per row")
+    if labels.dtype.kind == "f" and not np.all(labels == np.round(labels)):  # NaN fails
+        raise ValueError(f"labels must be whole class numbers or one-hot rows, got {targets!r}")
+    outside = np.flatnonzero((labels < 0) | (labels >= classes))
+    if outside.size:
+        row = int(outside[0])
+        raise ValueError(
+            f"label {labels[row]:g} at row {row} is not a class: labels must be between 0 "
+            f"and {classes - 1}, as the predictions have {classes} classes"
+        )
+    return labels.astype(int)
+
+
 def _batch(y_pred, targets) -> tuple[np.ndarray, np.ndarray]:
-    """(N, C) predictions and (N,) integer labels from one-hot rows or integer labels."""
-    y_pred = np.asarray(y_pred, dtype=float)
-    targets = np.asarray(targets)
-    if y_pred.ndim == 1 and targets.shape == y_pred.shape:  # one example, one-hot target
-        targets = targets[np.newaxis]
-    y_pred = np.atleast_2d(y_pred)
-    if y_pred.ndim != 2 or y_pred.size == 0:
-        raise ValueError(f"predictions must be an (N, C) table, got shape {y_pred.shape}")
-    if targets.ndim == y_pred.ndim:  # one-hot rows
-        targets = targets.argmax(axis=-1)
-    targets = targets.reshape(-1)
-    if len(targets) != len(y_pred):
-        raise ValueError(f"{len(y_pred)} predictions but {len(targets)} labels")
-    if not np.issubdtype(targets.dtype, np.integer):
-        raise ValueError("labels must be whole class numbers or one-hot rows")
-    if targets.min() < 0 or targets.max() >= y_pred.shape[1]:
-        raise ValueError(f"labels must be between 0 and {y_pred.shape[1] - 1}")
-    return y_pred, targets
+    """(N, C) checked predictions and (N,) integer labels."""
+    rows = _prediction_rows(y_pred)
+    return rows, _labels(targets, rows)
 
 
-def cross_entropy_batch(y_pred: np.ndarray, targets: np.ndarray, eps: float = 1e-7) -> float:
-    """Mean over the batch of -log(predicted probability of the true class), in nats.
+def cross_entropy_batch(
+    y_pred, targets, base: str | float = "e", eps: float = TUTORIAL_EPS
+) -> float:
+    """Mean over the batch of -log_b(predicted probability of the true class + eps).
 
-    y_pred: (N, C) probabilities; targets: (N, C) one-hot or (N,) integer labels.
-    eps keeps log(0) = -inf out of the mean when a true class gets probability 0.
+    y_pred: (N, C) rows, each a distribution; targets: (N, C) one-hot rows or (N,)
+    integer labels. In nats by default, as Keras reports it. eps keeps log(0) = -inf
+    out of the mean when a true class gets probability 0.
     """
-    y_pred, targets = _batch(y_pred, targets)
-    picked = y_pred[np.arange(len(y_pred)), targets]  # (N,) probability of the true class
-    return float(-np.mean(np.log(picked + eps)))
+    y_pred, labels = _batch(y_pred, targets)
+    eps = _non_negative_eps(eps)
+    picked = y_pred[np.arange(len(y_pred)), labels]  # (N,) probability of the true class
+    return float(-np.mean(_log(picked + eps, base)))
 
 
-def sum_squared_error_batch(y_pred: np.ndarray, targets: np.ndarray) -> float:
+def sum_squared_error_batch(y_pred, targets) -> float:
     """Mean over the batch of 1/2 sum (y - t)^2 against one-hot targets."""
-    y_pred, targets = _batch(y_pred, targets)
-    one_hot = np.eye(y_pred.shape[1])[targets]
+    y_pred, labels = _batch(y_pred, targets)
+    one_hot = np.eye(y_pred.shape[1])[labels]
     return float(np.mean(0.5 * np.sum((y_pred - one_hot) ** 2, axis=1)))

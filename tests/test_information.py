@@ -144,6 +144,21 @@ def test_softmax_does_not_overflow():
     np.testing.assert_allclose(q, scipy.special.softmax([1.0, 2.0, 0.0]))
 
 
+def test_softmax_of_extreme_logits_is_stable():
+    """1e308 at T = 0.05 overflows z / T; shifting by the max first keeps softmax exact."""
+    np.testing.assert_array_equal(info.softmax([1e308, 0.0], temperature=0.05), [1.0, 0.0])
+    np.testing.assert_array_equal(info.softmax([1e308, -1e308], temperature=0.05), [1.0, 0.0])
+    np.testing.assert_allclose(info.softmax([1e308, 1e308], temperature=0.05), [0.5, 0.5])
+
+
+def test_softmax_of_infinite_logits_is_the_limit():
+    """+inf logits share all the probability; -inf logits get none."""
+    np.testing.assert_array_equal(info.softmax([math.inf, 1.0, math.inf]), [0.5, 0.0, 0.5])
+    np.testing.assert_allclose(info.softmax([-math.inf, 0.0, 0.0]), [0.0, 0.5, 0.5])
+    rows = info.softmax([[1.0, 2.0], [math.inf, 0.0]])
+    np.testing.assert_allclose(rows, [scipy.special.softmax([1.0, 2.0]), [1.0, 0.0]])
+
+
 # --- zeros, eps and infinity ---------------------------------------------------------------
 
 
@@ -239,13 +254,59 @@ def test_confident_wrong_answer_sse_gradient_vanishes_but_ce_does_not():
         (lambda: info.softmax([]), "at least one logit"),
         (lambda: info.cross_entropy([1, 0], [1, 0], eps=-1), "eps"),
         (lambda: info.sum_squared_error([1, 0], [1]), "y has 2 entries but t has 1"),
-        (lambda: info.cross_entropy_batch([[0.5, 0.5]], [2]), "between 0 and 1"),
+        (lambda: info.softmax(["a", "b"]), "softmax needs numbers"),
+        (lambda: info.softmax([1, 2], "x"), "temperature must be a positive number"),
+        (lambda: info.softmax([1, 2], math.inf), "temperature must be positive and finite"),
+        (lambda: info.softmax([-math.inf, -math.inf]), "every logit is -inf"),
     ],
 )
 def test_bad_arguments_raise_a_readable_value_error(call, message):
     """Each bad argument raises ValueError with a message naming the problem."""
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "predictions, targets, message",
+    [
+        ([[0.5, -0.5]], [0], "row 0 of the predictions has a negative value -0.5"),
+        ([[0.5, 0.5], [0.5, math.nan]], [0, 1], "row 1 of the predictions has NaN at entry 1"),
+        ([[0.5, 0.5], [0.6, 0.6]], [0, 1], "row 1 of the predictions sums to 1.2, not 1"),
+        ([[0.5, math.inf]], [0], "infinite value at entry 1"),
+        ([["a", 0.5]], [1], "predictions must hold numbers only"),
+        ([[0.5, 0.5]], [2], "label 2 at row 0 is not a class: labels must be between 0 and 1"),
+        ([[0.5, 0.5]], [-1], "label -1 at row 0 is not a class"),
+        ([[0.5, 0.5]], [0.5], "whole class numbers"),
+        ([[0.5, 0.5]], ["x"], "class numbers or one-hot rows"),
+        ([[0.5, 0.5], [1, 0]], [0], "2 predictions but 1 labels"),
+        ([[0.5, 0.5]], [[0, 0, 1]], "2 classes but the one-hot targets are 1 rows of 3"),
+        ([[0.5, 0.5]], [[0.5, 0.5]], "target row 0 is \\[0.5, 0.5\\], not one-hot"),
+        ([], [], "predictions must be an \\(N, C\\) table"),
+    ],
+    ids=[
+        "negative", "nan", "sum", "inf", "text", "label-high", "label-negative",
+        "label-fraction", "label-text", "count", "one-hot-width", "soft-target", "empty",
+    ],
+)  # fmt: skip
+def test_batch_losses_check_every_row(predictions, targets, message):
+    """Both batch losses refuse a bad row or label with a message naming it."""
+    for loss in (info.cross_entropy_batch, info.sum_squared_error_batch):
+        with pytest.raises(ValueError, match=message):
+            loss(predictions, targets)
+
+
+def test_batch_cross_entropy_in_any_base():
+    """base= works as in cross_entropy: the batch mean of the single-example values."""
+    q = random_distributions(8, 5, seed=10)
+    labels = np.random.default_rng(11).integers(0, 5, size=8)
+    for base in ("2", "e", "10"):
+        singles = [
+            info.cross_entropy(np.eye(5)[label], row, base, eps=info.TUTORIAL_EPS)
+            for row, label in zip(q, labels)
+        ]
+        assert info.cross_entropy_batch(q, labels, base=base) == pytest.approx(np.mean(singles))
+    with pytest.raises(ValueError, match="base must be 2"):
+        info.cross_entropy_batch(q, labels, 1e-7)  # eps given where base goes: refused, not used
 
 
 def test_normalise_divides_by_the_sum():
@@ -341,5 +402,7 @@ def test_batch_cross_entropy_of_one_example_with_one_hot_target():
     """A single (C,) prediction with a (C,) one-hot target is one example, not C labels."""
     prediction = [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0]
     one_hot = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
-    assert info.cross_entropy_batch(prediction, one_hot) == pytest.approx(0.510825457099338, abs=1e-9)
+    assert info.cross_entropy_batch(prediction, one_hot) == pytest.approx(
+        0.510825457099338, abs=1e-9
+    )
     assert info.cross_entropy_batch(prediction, [2]) == pytest.approx(0.510825457099338, abs=1e-9)
