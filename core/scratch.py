@@ -22,6 +22,10 @@ from core.information import cross_entropy_batch, softmax
 
 MAX_HIDDEN_SIZE = 1000  # above this a NumPy net is slow to train and pictures unreadable
 MAX_ITERATIONS = 50_000  # minutes of training on one core; more belongs in a notebook
+# The numerical gradient computes the loss twice per parameter, each time over the whole batch.
+# These caps keep the page's worst gradient check to seconds (bench_scratch times it):
+MAX_CHECK_PARAMETERS = 40_000  # 784-50-10 (the tutorial's check) has 39,760
+MAX_CHECK_PICTURE_PASSES = 400_000  # 2 x parameters x pictures: 784-50-10 on up to 5 pictures
 LOG_EPSILON = 1e-12  # keeps log(0) finite; so small that backprop's (y - t)/N stays exact
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
 
@@ -313,11 +317,64 @@ class GradientCheck:
     backprop_seconds: float  # median of `repeats` backprop gradients of the same batch
     parameter_count: int  # numbers in the net, each nudged twice by the numerical method
     examples: int  # rows in the batch
+    repeats: int  # backprop gradients timed for the median
 
     @property
     def ratio(self) -> float:
         """How many times slower the numerical gradient was, as measured."""
         return self.numerical_seconds / self.backprop_seconds
+
+
+def picture_passes(parameter_count: int, examples: int) -> int:
+    """Pictures one numerical gradient pushes through the net: 2 losses per parameter."""
+    return 2 * parameter_count * examples
+
+
+def refuse_costly_check(
+    parameter_count: int,
+    examples: int,
+    max_parameters: int | None = MAX_CHECK_PARAMETERS,
+    max_picture_passes: int | None = MAX_CHECK_PICTURE_PASSES,
+) -> None:
+    """ValueError when a numerical gradient would take too long, saying what to shrink.
+
+    A limit of None is no limit.
+    """
+    if examples < 1:
+        raise ValueError(f"the gradient check needs at least one picture, got {examples}")
+    if max_parameters is not None and parameter_count > max_parameters:
+        raise ValueError(
+            f"this net has {parameter_count:,} parameters; the numerical gradient would "
+            f"compute the loss {2 * parameter_count:,} times. At most "
+            f"{max_parameters:,} parameters here: choose fewer hidden units."
+        )
+    passes = picture_passes(parameter_count, examples)
+    if max_picture_passes is not None and passes > max_picture_passes:
+        most = max_picture_passes // picture_passes(parameter_count, 1)
+        raise ValueError(
+            f"{parameter_count:,} parameters × {examples} pictures: the numerical gradient "
+            f"would push {passes:,} pictures through the net (2 losses per parameter, each "
+            f"over the whole batch). At most {max_picture_passes:,} here: use at most "
+            f"{most} pictures with this net, or fewer hidden units."
+        )
+
+
+def estimate_numerical_seconds(
+    net: TwoLayerNet, x: np.ndarray, t: np.ndarray, samples: int = 15
+) -> float:
+    """The numerical gradient's time, guessed before running it: 2 x parameters x one loss.
+
+    One loss is timed `samples` times on this batch (median), so the guess follows the
+    machine and its load; milliseconds, against the seconds it forecasts.
+    """
+    if samples < 1:
+        raise ValueError(f"samples must be at least 1, got {samples}")
+    timings = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        net.loss(x, t)
+        timings.append(time.perf_counter() - start)
+    return 2 * net.parameter_count * float(np.median(timings))
 
 
 def gradient_check(
@@ -326,20 +383,17 @@ def gradient_check(
     t: np.ndarray,
     repeats: int = 21,
     max_parameters: int | None = None,
+    max_picture_passes: int | None = None,
 ) -> GradientCheck:
     """Both gradients of one batch, their differences and the time each took.
 
-    max_parameters refuses nets whose numerical gradient would take too long: it
-    evaluates the loss twice per parameter.
+    max_parameters and max_picture_passes refuse checks whose numerical gradient would
+    take too long (None: no limit); see refuse_costly_check.
     """
-    if max_parameters is not None and net.parameter_count > max_parameters:
-        raise ValueError(
-            f"this net has {net.parameter_count:,} parameters; the numerical gradient would "
-            f"compute the loss {2 * net.parameter_count:,} times. At most "
-            f"{max_parameters:,} parameters here: choose fewer hidden units."
-        )
-    if len(np.atleast_2d(x)) < 1:
-        raise ValueError("the gradient check needs at least one example")
+    examples = len(np.atleast_2d(x))
+    refuse_costly_check(net.parameter_count, examples, max_parameters, max_picture_passes)
+    if repeats < 1:
+        raise ValueError(f"repeats must be at least 1, got {repeats}")
     start = time.perf_counter()
     numerical = net.numerical_gradient(x, t)
     numerical_seconds = time.perf_counter() - start
@@ -353,7 +407,8 @@ def gradient_check(
         numerical_seconds,
         float(np.median(timings)),
         net.parameter_count,
-        len(np.atleast_2d(x)),
+        examples,
+        repeats,
     )
 
 
@@ -362,6 +417,10 @@ def gradient_check(
 
 class TrainingDiverged(ArithmeticError):
     """The loss stopped being a number: the steps were too large."""
+
+
+# What the tutorial printed after the last epoch of its run, TrainConfig()'s defaults on MNIST.
+TUTORIAL_TEST_ACCURACY = 0.9454
 
 
 @dataclass(frozen=True)
@@ -466,13 +525,26 @@ def train(
     result = TrainResult(net)
     start = time.perf_counter()
 
-    def evaluate(iteration: int) -> None:
-        record = EpochRecord(
-            iteration,
-            iteration / per_epoch,
-            net.accuracy(x_train, y_train),
-            net.accuracy(x_test, y_test),
+    def diverged(iteration: int, error: ArithmeticError) -> TrainingDiverged:
+        return TrainingDiverged(
+            f"training diverged at iteration {iteration} ({error}). With learning "
+            f"rate {config.learning_rate:g} and initial weight scale "
+            f"{config.weight_init_std:g} the steps are so large that the numbers "
+            "overflow: try a smaller learning rate (the tutorial uses 0.1) and a "
+            "weight scale of 0.01."
         )
+
+    def evaluate(iteration: int) -> None:
+        """Accuracy on both whole sets: a picture outside the batch can overflow too."""
+        try:
+            record = EpochRecord(
+                iteration,
+                iteration / per_epoch,
+                net.accuracy(x_train, y_train),
+                net.accuracy(x_test, y_test),
+            )
+        except ArithmeticError as error:
+            raise diverged(iteration, error) from None
         result.epochs.append(record)
         if on_epoch is not None:
             on_epoch(record)
@@ -494,13 +566,7 @@ def train(
                 if not np.isfinite(loss):
                     raise ArithmeticError(f"the loss is {loss}")
             except ArithmeticError as error:
-                raise TrainingDiverged(
-                    f"training diverged at iteration {iteration + 1} ({error}). With learning "
-                    f"rate {config.learning_rate:g} and initial weight scale "
-                    f"{config.weight_init_std:g} the steps are so large that the numbers "
-                    "overflow: try a smaller learning rate (the tutorial uses 0.1) and a "
-                    "weight scale of 0.01."
-                ) from None
+                raise diverged(iteration + 1, error) from None
             result.losses.append(loss)
             if on_iteration is not None:
                 on_iteration(iteration, loss)

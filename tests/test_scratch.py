@@ -8,6 +8,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from core.data import load_dataset
 from core.scratch import (
+    MAX_CHECK_PICTURE_PASSES,
     MAX_HIDDEN_SIZE,
     PARAMETER_NAMES,
     SIMPLE_INPUT,
@@ -22,6 +23,8 @@ from core.scratch import (
     forward_steps,
     gradient_check,
     one_hot,
+    picture_passes,
+    refuse_costly_check,
     train,
     weight_mosaic,
 )
@@ -155,13 +158,42 @@ def test_gradient_check_reports_agreement_and_a_measured_ratio():
     assert [row.parameter for row in check.differences] == list(PARAMETER_NAMES)
     assert max(row.max_abs_difference for row in check.differences) < 1e-7
     assert check.parameter_count == 20 * 6 + 6 + 6 * 4 + 4
-    assert check.numerical_seconds > 0 and check.backprop_seconds > 0
-    assert check.ratio == pytest.approx(check.numerical_seconds / check.backprop_seconds)
+    assert (check.examples, check.repeats) == (5, 5)
+    # 2 x 154 losses against one forward and backward pass: slower even for this tiny net
+    assert check.numerical_seconds > check.backprop_seconds > 0
+
+
+def test_numerical_gradient_is_thousands_of_times_slower_on_a_real_batch(real_data_dir):
+    """784-10-10 on 3 MNIST pictures: 15 920 losses against one backprop (measured ~18 000x).
+
+    The bound is ten times below what was measured, so a busy machine cannot fail it.
+    """
+    (x_train, y_train), _, _ = load_dataset("mnist")
+    check = gradient_check(TwoLayerNet(784, 10, 10), flatten_images(x_train[:3]), y_train[:3])
+    assert check.ratio > 1000
 
 
 def test_gradient_check_refuses_nets_too_big_to_nudge():
-    with pytest.raises(ValueError, match="39,760 parameters"):
+    with pytest.raises(ValueError, match="39,760 parameters.*compute the loss 79,520 times"):
         gradient_check(TwoLayerNet(784, 50, 10), np.zeros((1, 784)), [0], max_parameters=10_000)
+
+
+def test_gradient_check_refuses_too_many_pictures_and_says_how_many_fit():
+    """The tutorial's 784-50-10 net on 100 pictures: 7.9 million pictures through the net."""
+    with pytest.raises(ValueError, match="pictures through the net.*use at most 5 pictures"):
+        refuse_costly_check(39_760, 100)
+    refuse_costly_check(39_760, 5)  # 397 600 passes: within MAX_CHECK_PICTURE_PASSES
+    assert picture_passes(39_760, 5) <= MAX_CHECK_PICTURE_PASSES < picture_passes(39_760, 6)
+
+
+def test_gradient_check_has_no_limit_unless_asked():
+    """From a notebook, a big check runs: the caps are the page's."""
+    net = TwoLayerNet(30, 4, 3)
+    x, labels = np.zeros((200, 30)), np.arange(200) % 3
+    assert picture_passes(net.parameter_count, 200) > 1000
+    assert gradient_check(net, x, labels, repeats=1).examples == 200
+    with pytest.raises(ValueError, match="at most 3 pictures"):
+        gradient_check(net, x, labels, max_picture_passes=1000)
 
 
 @pytest.mark.parametrize(
@@ -251,16 +283,42 @@ def test_weight_mosaic_tiles_each_unit_scaled_to_one():
     assert np.isnan(mosaic[28, :]).all()
 
 
-def test_two_layer_net_learns_mnist_in_a_thousand_iterations(real_data_dir):
-    """The tutorial's setting, shortened from 10 000 to 1 000 iterations (bench/ runs it all).
+def test_an_overflow_while_evaluating_says_so():
+    """Initial weights of scale 1e200: relu's scores overflow in the first evaluation."""
+    x, labels = separable_data()
+    config = TrainConfig(hidden_size=8, activation="relu", weight_init_std=1e200, iterations=5)
+    with pytest.raises(TrainingDiverged, match="iteration 0 .*not finite.*weight scale of 0.01"):
+        train(config, x, labels, x, labels)
 
-    Measured 0.8651 test accuracy with seed 0; 10 000 iterations reach 0.947.
-    """
+
+def train_on_mnist(iterations: int):
     (x_train, y_train), (x_test, y_test), _ = load_dataset("mnist")
     with threadpool_limits(limits=1, user_api="blas"):  # 2 BLAS threads crawl on a busy CI
-        result = train(TrainConfig(iterations=1000), x_train, y_train, x_test, y_test)
+        return train(TrainConfig(iterations=iterations), x_train, y_train, x_test, y_test)
+
+
+def test_two_layer_net_learns_mnist_in_a_thousand_iterations(real_data_dir):
+    """The tutorial's setting, shortened from 10 000 to 1 000 iterations (about 2 s).
+
+    Seed 0 makes the run exact: 0.8651 here. Seeds 0 to 5 gave 0.8627 to 0.8690, so the
+    0.85 bound sits over 0.012 (six times that spread) below: another machine's rounding
+    or another seed would not fail it, a broken gradient or update would (chance is 0.1).
+    """
+    result = train_on_mnist(1000)
     assert result.test_accuracy >= 0.85
     assert result.epochs[0].test_accuracy < 0.2  # it started from chance
+
+
+@pytest.mark.slow
+def test_the_tutorial_run_reaches_its_test_accuracy(real_data_dir):
+    """The issue's target: 784-50-10 sigmoid, lr 0.1, batch 100, 10 000 iterations >= 0.94.
+
+    About 15 s on one core (bench_scratch prints the time). The tutorial printed 0.9454;
+    seed 0 gives 0.9474 and seed 1 0.9465.
+    """
+    result = train_on_mnist(10_000)
+    assert result.iterations == 10_000
+    assert result.test_accuracy >= 0.94
 
 
 def test_latex_matrix_writes_rows_with_fixed_decimals():
