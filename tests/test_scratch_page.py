@@ -1,5 +1,6 @@
 """The From-scratch page through the real entry point (AppTest)."""
 
+import re
 import time
 from pathlib import Path
 
@@ -27,6 +28,10 @@ def errors(app: AppTest) -> str:
     return " ".join(error.value for error in app.error)
 
 
+def captions(app: AppTest) -> str:
+    return " ".join(caption.value for caption in app.caption)
+
+
 def finish_training(app: AppTest, timeout: float = 60) -> AppTest:
     """Start, wait for the background job, then rerun as the polling fragment would."""
     app.button(key="scratch_train_start").click().run()
@@ -37,38 +42,80 @@ def finish_training(app: AppTest, timeout: float = 60) -> AppTest:
     return app.run()
 
 
+def test_forward_pass_lists_every_array_with_its_shape_and_formula(real_data_dir):
+    """Tab 1 on one MNIST picture: x 1×784 through W1, a1, z1, W2, a2 to y 1×10, and the maths."""
+    app = open_scratch()
+    assert not app.exception, [error.value for error in app.exception]
+    table = next(frame.value for frame in app.dataframe if "array" in frame.value)
+    assert dict(zip(table["array"], table["shape"], strict=True)) == {
+        "x": "1 × 784",
+        "W1": "784 × 50",
+        "b1": "50",
+        "a1": "1 × 50",
+        "z1": "1 × 50",
+        "W2": "50 × 10",
+        "b2": "10",
+        "a2": "1 × 10",
+        "y": "1 × 10",
+    }
+    formulas = dict(zip(table["array"], table["computed as"], strict=True))
+    assert formulas["a1"] == "x · W1 + b1" and formulas["z1"] == "sigmoid(a1)"
+    assert formulas["a2"] == "z1 · W2 + b2" and formulas["y"] == "softmax(a2)"
+    latex = " ".join(element.value for element in app.latex)
+    assert r"a_1 = x W_1 + b_1" in latex and r"\operatorname{softmax}(a_2)" in latex
+    assert r"\sigma(a) = \frac{1}{1 + e^{-a}}" in latex  # the hidden activation's formula
+    assert "An untrained 784-50-10 net" in captions(app)
+    predicted = next(metric for metric in app.metric if metric.label == "Predicted class")
+    assert predicted.value in [str(digit) for digit in range(10)]
+
+
+def test_forward_pass_of_a_missing_picture_says_which_exist():
+    app = on_digits(open_scratch())
+    app.number_input(key="scratch_example").set_value(360).run()
+    assert not app.exception
+    assert "picture 360 does not exist: choose 0 to 359" in errors(app)
+
+
 def test_gradient_check_shows_agreement_and_measured_times(real_data_dir):
     """Both gradients of the same MNIST batch agree per parameter; the times are shown."""
     app = open_scratch()
     app.number_input(key="scratch_check_hidden").set_value(5)
-    app.number_input(key="scratch_check_examples").set_value(2)
+    app.number_input(key="scratch_check_examples").set_value(2).run()
+    # before running: what it will cost (784-5-10 has 3 985 parameters)
+    assert re.search(r"the loss of these 2 pictures 7,970 times: about \d+\.\d s", captions(app))
     app.button(key="scratch_check_run").click().run()
     assert not app.exception, [error.value for error in app.exception]
     table = next(frame.value for frame in app.dataframe if "parameter" in frame.value)
     assert list(table["parameter"]) == ["W1", "b1", "W2", "b2"]
     assert (table["max |numerical − backprop|"] < 1e-7).all()
-    metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Numerical gradient"].endswith(" s")
-    assert metrics["Numerical / backprop"].endswith("×")
-    assert "784-5-10 sigmoid net, first 2 training pictures" in " ".join(
-        caption.value for caption in app.caption
-    )
+    metrics = {metric.label: metric for metric in app.metric}
+    assert re.fullmatch(r"\d+\.\d{3} s", metrics["Numerical gradient"].value)
+    assert metrics["Backpropagation"].help == "median of 21 runs"
+    ratio = metrics["Numerical / backprop"].value
+    assert ratio.endswith("×") and float(ratio[:-1].replace(",", "")) > 1
+    assert "784-5-10 sigmoid net, first 2 training pictures" in captions(app)
 
 
 @pytest.mark.parametrize(
-    ("hidden", "message"),
-    [(0, "hidden size must be at least 1"), (60, "At most 40,000 parameters")],
+    ("hidden", "pictures", "message"),
+    [
+        (0, 3, "hidden size must be at least 1"),
+        (60, 3, "At most 40,000 parameters"),
+        (50, 100, "use at most 5 pictures with this net"),
+        (3, 0, "pictures in the batch must be 1 to 100"),
+    ],
 )
-def test_gradient_check_bad_size_keeps_the_last_result(hidden, message):
-    """A refused check says why, and the previous table stays on the page."""
+def test_gradient_check_too_costly_or_empty_is_refused_before_running(hidden, pictures, message):
+    """Said as soon as the numbers are entered, the button is disabled, the last table stays."""
     app = on_digits(open_scratch())
     app.number_input(key="scratch_check_hidden").set_value(3)
     app.button(key="scratch_check_run").click().run()
     app.number_input(key="scratch_check_hidden").set_value(hidden)
-    app.button(key="scratch_check_run").click().run()
+    app.number_input(key="scratch_check_examples").set_value(pictures).run()
     assert not app.exception
     assert message in errors(app)
-    assert "784-3-10" in " ".join(caption.value for caption in app.caption)
+    assert app.button(key="scratch_check_run").disabled
+    assert "Last check: 784-3-10" in captions(app)
 
 
 @pytest.mark.parametrize(
@@ -101,9 +148,8 @@ def test_short_training_fills_the_table_and_draws_the_hidden_weights():
     assert len(lines) == 6  # epochs of 14 iterations: 0, 14, 28, 42, 56, then the end
     assert all(line.startswith("train acc, test acc | ") for line in lines)
     assert any(success.value.startswith("Done: run 1") for success in app.success)
-    captions = " ".join(caption.value for caption in app.caption)
-    assert "The net you trained: run 1" in captions
-    assert "showing 50 of 50 units" in captions
+    assert "The net you trained: run 1" in captions(app)
+    assert "showing 50 of 50 units" in captions(app)
 
 
 def test_stop_button_ends_a_long_run_and_keeps_its_weights():
@@ -121,18 +167,24 @@ def test_stop_button_ends_a_long_run_and_keeps_its_weights():
     assert not app.exception, [error.value for error in app.exception]
     assert job.snapshot().progress["iteration"] < 50_000
     assert any(success.value.startswith("Stopped: run 1") for success in app.success)
-    assert "The net you trained: run 1" in " ".join(caption.value for caption in app.caption)
+    assert "The net you trained: run 1" in captions(app)
 
 
-def test_overflowing_training_says_it_diverged():
-    """relu with learning rate 1e100 overflows: a message, the curves so far, no traceback."""
+@pytest.mark.parametrize(
+    ("learning_rate", "weight_scale", "iteration"),
+    [(1e100, 0.01, 2), (0.1, 1e200, 0)],  # a step overflows / the first evaluation does
+)
+def test_overflowing_training_says_it_diverged(learning_rate, weight_scale, iteration):
+    """relu with huge steps or huge initial weights: a message, no traceback, no 'failed'."""
     app = on_digits(open_scratch())
     app.selectbox(key="scratch_activation").set_value("relu")
-    app.number_input(key="scratch_learning_rate").set_value(1e100).run()
+    app.number_input(key="scratch_learning_rate").set_value(learning_rate)
+    app.number_input(key="scratch_weight_scale").set_value(weight_scale).run()
     app = finish_training(app)
     assert not app.exception
-    assert "training diverged at iteration 2" in errors(app)
+    assert f"training diverged at iteration {iteration} " in errors(app)
     assert "smaller learning rate" in errors(app)
+    assert "failed" not in errors(app)
 
 
 def test_a_mangled_link_value_is_reported_and_ignored():
@@ -150,3 +202,16 @@ def test_an_unknown_choice_in_the_link_falls_back_to_the_default():
     assert "scratch_activation='tanh' ignored" in warnings
     assert app.selectbox(key="scratch_dataset").value == "mnist"
     assert app.selectbox(key="scratch_activation").value == "sigmoid"
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "default"),
+    [("scratch_learning_rate", "nan", 0.1), ("scratch_weight_scale", "inf", 0.01)],
+)
+def test_a_link_with_a_non_finite_number_says_so_and_uses_the_default(key, text, default):
+    """float('nan') parses, so the page itself must refuse it instead of showing 0."""
+    app = open_scratch({key: text})
+    assert not app.exception
+    warnings = " ".join(warning.value for warning in app.warning)
+    assert f"Link value {key}={text} ignored: it must be a finite number" in warnings
+    assert app.number_input(key=key).value == default
