@@ -101,6 +101,9 @@ def vector_editor(key: str, label: str) -> None:
     error = state.input_errors().get(key)
     if error:
         st.error(error, icon=":material/error:")
+    note = state.input_notes().get(key)
+    if note:
+        st.info(note, icon=":material/restart_alt:")
 
 
 def vector_sliders(key: str, names: tuple[str, ...]) -> None:

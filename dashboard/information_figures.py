@@ -193,7 +193,7 @@ def loss_and_gradient_curves(sweep: dict, current: float, unit: str):
     losses = _figure(
         [
             line(sweep["cross_entropy"], f"cross-entropy ({unit})", CE_COLOR),
-            line(sweep["sse"], "SSE", SSE_COLOR),
+            line(sweep["sse"], "SSE (no unit)", SSE_COLOR),
         ],
         "Loss as the true class's probability moves", "q(true class)", "loss",
         shapes=shapes, xaxis={"range": [0, 1]},
@@ -201,11 +201,11 @@ def loss_and_gradient_curves(sweep: dict, current: float, unit: str):
     )  # fmt: skip
     gradients = _figure(
         [
-            line(sweep["ce_gradient"], "|∂CE/∂z|", CE_COLOR),
+            line(sweep["ce_gradient"], f"|∂CE/∂z| ({unit})", CE_COLOR),
             line(sweep["sse_gradient"], "|∂SSE/∂z|", SSE_COLOR),
         ],
         "Gradient on the logits z: what training learns from", "q(true class)",
-        "size of the gradient", shapes=shapes, xaxis={"range": [0, 1]},
+        "size of the gradient, per unit of z", shapes=shapes, xaxis={"range": [0, 1]},
     )  # fmt: skip
     return losses, gradients
 

@@ -24,6 +24,7 @@ SECTIONS = {
 }
 NAME_SETS = {"digits": DIGIT_NAMES, "fashion": FASHION_NAMES}
 MIN_CLASSES, MAX_CLASSES = 2, 10
+LOG_COLUMNS = ("surprisal", "p × surprisal", "-log q", "p × (-log p)", "p × (-log q)")
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,34 @@ def _two_distributions(inputs: LabInput) -> tuple[np.ndarray, np.ndarray]:
     return p, q
 
 
-def _infinite_note(p: np.ndarray, q: np.ndarray, names: tuple[str, ...], eps_value: str) -> str:
-    zero = [names[i] for i in np.flatnonzero((p > 0) & (q == 0))]
+def column_header(name: str, base: str) -> str:
+    """A table column's name with its unit; probabilities and logits have none to show."""
+    unit = info.unit(base)
+    if name in LOG_COLUMNS:
+        return f"{name} ({unit})"
+    if name == "dCE/dy":
+        return f"dCE/dy ({unit} per unit of y)"
+    if name == "dSSE/dy":
+        return "dSSE/dy (no unit)"
+    return name
+
+
+def _infinite_note(p: np.ndarray, q: np.ndarray, inputs: LabInput, with_eps: float) -> str:
+    """Why the loss is ∞, and what eps makes of it, in the words of the section."""
+    zero = ", ".join(inputs.class_names[i] for i in np.flatnonzero((p > 0) & (q == 0)))
+    if inputs.section == "sse":
+        what = f"y gives probability 0 to class {zero}, the target's class"
+        infinite = "the cross-entropy without eps is ∞"
+        clipped = "y"
+    else:
+        what = f"q gives probability 0 to class {zero}, which p says can happen"
+        infinite = "H(p, q) and D_KL are ∞"
+        clipped = "q"
     return (
-        f"q gives probability 0 to class {', '.join(zero)}, which p says can happen: "
-        f"log 0 = −∞, so H(p, q) and D_KL are infinite. With eps = {info.TUTORIAL_EPS:g} "
-        f"inside the log, as the tutorials and Keras do, it is {eps_value}."
+        f"{what}: log 0 = −∞, so {infinite}. With eps = {info.TUTORIAL_EPS:g} added inside "
+        f"the log, log({clipped} + eps) as the tutorials write it, the cross-entropy is "
+        f"{with_eps:.4f} {info.unit(inputs.base)}. (Keras clips {clipped} to "
+        f"[eps, 1 − eps] instead, which gives that class the same −log eps.)"
     )
 
 
@@ -119,8 +142,7 @@ def evaluate_cross_entropy(inputs: LabInput) -> LabResult:
     }
     notes = ()
     if math.isinf(numbers["cross_entropy"]):
-        value = f"{with_eps:.4f} {info.unit(inputs.base)}"
-        notes = (_infinite_note(p, q, inputs.class_names, value),)
+        notes = (_infinite_note(p, q, inputs, with_eps),)
     columns = {
         "class": np.array(inputs.class_names),
         "p": p,
@@ -136,6 +158,7 @@ def evaluate_sse(inputs: LabInput) -> LabResult:
     target, prediction = _two_distributions(inputs)
     numbers = {
         "sse": info.sum_squared_error(prediction, target),
+        "cross_entropy": info.cross_entropy(target, prediction, inputs.base),
         "cross_entropy_eps": info.cross_entropy(
             target, prediction, inputs.base, eps=info.TUTORIAL_EPS
         ),
@@ -157,7 +180,10 @@ def evaluate_sse(inputs: LabInput) -> LabResult:
             target, prediction, inputs.base, eps=info.TUTORIAL_EPS
         ),
     }
-    return LabResult("sse", inputs, numbers, columns)
+    notes = ()
+    if math.isinf(numbers["cross_entropy"]):
+        notes = (_infinite_note(target, prediction, inputs, numbers["cross_entropy_eps"]),)
+    return LabResult("sse", inputs, numbers, columns, notes)
 
 
 def evaluate_softmax(inputs: LabInput) -> LabResult:
@@ -179,11 +205,16 @@ def evaluate_softmax(inputs: LabInput) -> LabResult:
     columns = {
         "class": np.array(names),
         "logit z": logits,
-        "z / T": logits / inputs.temperature,
+        "z / T": _divided(logits, inputs.temperature),
         "softmax at T": probabilities,
         "softmax at T = 1": info.softmax(logits),
     }
     return LabResult("softmax", inputs, numbers, columns)
+
+
+def _divided(logits: np.ndarray, temperature: float) -> np.ndarray:
+    with np.errstate(over="ignore"):  # 1e308 / 0.05 is inf: shown as ∞, softmax is unharmed
+        return logits / temperature
 
 
 EVALUATORS: dict[str, Callable[[LabInput], LabResult]] = {

@@ -21,11 +21,14 @@ def number(value: float, unit: str = "", digits: int = 4) -> str:
     return f"{text} {unit}".strip()
 
 
-def table(columns: dict) -> None:
-    """Every number with 6 significant digits, so the tutorial numbers can be read off."""
+def table(result: lab.LabResult) -> None:
+    """Every number with 6 significant digits, so the tutorial numbers can be read off,
+    under a header that says its unit."""
     rows = {
-        name: [value if isinstance(value, str) else number_cell(value) for value in values]
-        for name, values in columns.items()
+        lab.column_header(name, result.inputs.base): [
+            value if isinstance(value, str) else number_cell(value) for value in values
+        ]
+        for name, values in result.columns.items()
     }
     st.table(rows, hide_index=True)
 
@@ -38,19 +41,31 @@ def preset_banner(result: lab.LabResult) -> None:
     preset = matching_preset(st.session_state.preset, dict(st.session_state))
     if preset is None or preset.state.get("section") != result.section:
         return
-    here = ", ".join(highlighted(result, name) for name in preset.highlight)
+    here = "; ".join(highlighted(result, name) for name in preset.highlight)
     st.success(
         f"**{preset.label}.** {preset.note}  \nTutorial: **{preset.expected}** · here: **{here}**",
         icon=":material/school:",
     )
 
 
-HIGHLIGHT_LABELS = {"sse": "SSE", "cross_entropy_eps": "CEE", "softmax at T": "softmax"}
+HIGHLIGHT_LABELS = {
+    "sse": "SSE",
+    "cross_entropy_eps": "CEE",
+    "softmax at T": "softmax",
+    "surprisal": "surprisal",
+    "entropy": "H",
+}
 
 
 def highlighted(result: lab.LabResult, name: str) -> str:
-    """A result number (or column) as the tutorial would print it, with its unit."""
-    if name in result.columns:
+    """A result number (or column) as the tutorial would print it, with its unit.
+
+    Log columns (surprisals) keep 6 significant digits, as the tutorials print them.
+    """
+    if name in lab.LOG_COLUMNS:
+        values = ", ".join(number_cell(value) for value in result.columns[name])
+        text = f"{values} {info.unit(result.inputs.base)}"
+    elif name in result.columns:
         text = ", ".join(f"{value:.4f}" for value in result.columns[name])
     else:
         text = number(result.numbers[name], unit_for(result, name))
@@ -98,7 +113,7 @@ def show_entropy(result: lab.LabResult) -> None:
         figures.bernoulli_curve(p, names, info.bernoulli_entropy(p, b), info.BASES[b], unit),
         key="info_bernoulli",
     )
-    table(result.columns)
+    table(result)
 
 
 def show_cross_entropy(result: lab.LabResult) -> None:
@@ -150,7 +165,7 @@ def show_cross_entropy(result: lab.LabResult) -> None:
         ),
         key="info_surprisal",
     )
-    table(result.columns)
+    table(result)
 
 
 def show_sse(result: lab.LabResult) -> None:
@@ -165,16 +180,35 @@ def show_sse(result: lab.LabResult) -> None:
         r"\frac{\partial CE}{\partial z} \propto y - t \qquad "
         r"\frac{\partial E}{\partial z} = J^\top (y - t),\; J = \mathrm{diag}(y) - y y^\top"
     )
+    for note in result.notes:
+        st.warning(note, icon=":material/all_inclusive:")
     numbers = result.numbers
     columns = st.columns(4)
-    columns[0].metric("Sum of squared errors", number(numbers["sse"]), border=True)
+    columns[0].metric(
+        "Sum of squared errors",
+        number(numbers["sse"]),
+        help="½ Σ (y − t)² of probabilities: a plain number, it has no unit.",
+        border=True,
+    )
     columns[1].metric(
         f"Cross-entropy (eps {info.TUTORIAL_EPS:g})",
         number(numbers["cross_entropy_eps"], unit),
         border=True,
     )
-    columns[2].metric("Gradient size, CE", number(numbers["ce_logit_gradient"]), border=True)
-    columns[3].metric("Gradient size, SSE", number(numbers["sse_logit_gradient"]), border=True)
+    columns[2].metric(
+        "Gradient ‖∂CE/∂z‖",
+        number(numbers["ce_logit_gradient"], unit),
+        help=f"The length of the cross-entropy's gradient on the logits z: how many {unit} "
+        f"it changes per unit move of the logits. z has no unit, so this is in {unit}.",
+        border=True,
+    )
+    columns[3].metric(
+        "Gradient ‖∂SSE/∂z‖",
+        number(numbers["sse_logit_gradient"]),
+        help="The length of the SSE's gradient on the logits z: how much it changes per "
+        "unit move of the logits. Neither SSE nor z has a unit, so neither does this.",
+        border=True,
+    )
     st.caption(
         "Both losses are 0 when y = t. The difference is what happens when the network is sure "
         "and wrong (the true class gets almost 0): the softmax is flat there, so the SSE "
@@ -186,7 +220,7 @@ def show_sse(result: lab.LabResult) -> None:
     left, right = st.columns(2)
     left.plotly_chart(losses, key="info_losses")
     right.plotly_chart(gradients, key="info_gradients")
-    table(result.columns)
+    table(result)
 
 
 def show_softmax(result: lab.LabResult) -> None:
@@ -218,7 +252,7 @@ def show_softmax(result: lab.LabResult) -> None:
         args=(probabilities,),
         icon=":material/arrow_forward:",
     )
-    table(result.columns)
+    table(result)
 
 
 RENDERERS = {

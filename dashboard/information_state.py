@@ -33,6 +33,7 @@ DEFAULTS = {
 VECTORS = ("p", "q", "logits")  # edited as text "0.5, 0.25, ..." and with sliders
 TEMPERATURE_RANGE = (0.0, 5.0)  # the slider; 0 is allowed so a student can see why it fails
 INPUT_ERRORS = "_information_input_errors"  # vector key -> message about the last edit
+INPUT_NOTES = "_information_input_notes"  # vector key -> what the page changed in it, and why
 LAST_RESULTS = "_information_last_results"  # section -> last LabResult that worked
 PAGE = "information"
 SEEDED = "_information_seeded"  # set once the link has been read in this session
@@ -48,6 +49,10 @@ def slider_key(vector: str, index: int) -> str:
 
 def input_errors() -> dict[str, str]:
     return st.session_state.setdefault(INPUT_ERRORS, {})
+
+
+def input_notes() -> dict[str, str]:
+    return st.session_state.setdefault(INPUT_NOTES, {})
 
 
 def last_results() -> dict:
@@ -129,6 +134,7 @@ def set_value(key: str, value) -> None:
     st.session_state.pop(widget_key(key), None)
     if key in VECTORS:
         input_errors().pop(key, None)
+        input_notes().pop(key, None)
         for index in range(lab.MAX_CLASSES):
             st.session_state.pop(slider_key(key, index), None)
 
@@ -144,8 +150,25 @@ def text_changed(key: str) -> None:
     set_value(key, values)
     st.session_state[widget_key(key)] = text  # keep what the student typed, as typed
     st.session_state.preset = ""
-    if key != "logits" and lab.MIN_CLASSES <= len(values) <= lab.MAX_CLASSES:
-        set_value("n", len(values))  # typing 3 numbers means 3 classes
+    if key == "p" and lab.MIN_CLASSES <= len(values) <= lab.MAX_CLASSES:
+        classes_typed(len(values))
+
+
+def classes_typed(classes: int) -> None:
+    """p, the truth, sets the classes: typing 3 numbers means 3 classes.
+
+    A q of another length no longer fits, so it starts again from uniform, with a note
+    saying so. (A q typed with the wrong length is refused instead: p has the say.)
+    """
+    set_value("n", classes)
+    old_q = st.session_state.q
+    if len(old_q) != classes:
+        set_value("q", lab.uniform(old_q, classes, np.random.default_rng()))
+        p, q = ("t", "y") if st.session_state.section == "sse" else ("p", "q")
+        input_notes()["q"] = (
+            f"{p} now has {classes} classes, so {q} (which had {len(old_q)} values) was reset "
+            f"to uniform, 1/{classes} each: type or drag your prediction."
+        )
 
 
 def slider_moved(key: str, index: int) -> None:

@@ -134,11 +134,21 @@ def test_page_state_goes_into_the_url():
 
 
 def test_lottery_preset_shows_the_tutorial_numbers():
-    """2 % win chance in log10: surprisal 1.69897 / 0.00877392, entropy 0.0426 hartleys."""
+    """2 % win chance in log10: surprisal 1.69897 / 0.00877392 hartleys, entropy 0.0426."""
     app = click(open_lab(), PRESETS["lottery"].label)
     assert metrics(app)["Entropy H(p)"] == "0.0426 hartleys"
-    assert list(app.table[0].value["surprisal"]) == ["1.69897", "0.00877392"]
-    assert "0.0426 hartleys" in messages(app.success)
+    assert list(app.table[0].value["surprisal (hartleys)"]) == ["1.69897", "0.00877392"]
+    banner = messages(app.success)
+    assert "here: **surprisal 1.69897, 0.00877392 hartleys; H 0.0426 hartleys**" in banner
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_says_where_its_number_comes_from(preset):
+    """Each preset's banner names its source: Saito's book, or the definition worked by hand."""
+    app = click(open_lab(), PRESETS[preset].label)
+    banner = messages(app.success)
+    assert PRESETS[preset].note in banner
+    assert "Saito, Deep Learning from Scratch, §4.2" in banner or "Source: the definition" in banner
 
 
 @pytest.mark.parametrize(
@@ -151,7 +161,7 @@ def test_tutorial_sse_and_cee_presets(preset, sse, cee):
     shown = metrics(app)
     assert shown["Sum of squared errors"] == sse
     assert shown["Cross-entropy (eps 1e-07)"] == f"{cee} nats"
-    assert f"here: **SSE {sse}, CEE {cee} nats**" in messages(app.success)
+    assert f"here: **SSE {sse}; CEE {cee} nats**" in messages(app.success)
 
 
 def test_bits_preset_is_minus_log2_of_0775():
@@ -216,6 +226,47 @@ def test_random_button_gives_a_valid_p():
     assert metrics(app)["Entropy H(p)"] == f"{expected:.4f} bits"
 
 
+def test_typing_p_with_another_length_resets_q_to_uniform_with_a_note():
+    """p with 2 values means 2 classes: q follows, uniform, and says why; its buttons work."""
+    app = choose_section(open_lab(), "cross_entropy")
+    type_into(app, "p", "0.9, 0.1")
+    assert not app.error
+    assert app.text_input(key=widget_key("q")).value == "0.5, 0.5"
+    assert "q (which had 4 values) was reset to uniform, 1/2 each" in messages(app.info)
+    assert metrics(app)["Cross-entropy H(p, q)"] == "1.0000 bits"
+    click(app, "normalise", index=1)  # the q buttons come second
+    assert not app.error
+    assert metrics(app)["Cross-entropy H(p, q)"] == "1.0000 bits"
+
+
+@pytest.mark.parametrize(
+    "section, base, headers",
+    [
+        ("entropy", "10", ["class", "p", "surprisal (hartleys)", "p × surprisal (hartleys)"]),
+        (
+            "cross_entropy",
+            "2",
+            ["class", "p", "q", "-log q (bits)", "p × (-log p) (bits)", "p × (-log q) (bits)"],
+        ),
+        (
+            "sse",
+            "e",
+            [
+                "class",
+                "target t",
+                "prediction y",
+                "dSSE/dy (no unit)",
+                "dCE/dy (nats per unit of y)",
+            ],
+        ),
+    ],
+)
+def test_table_headers_name_the_unit_of_the_chosen_base(section, base, headers):
+    """Every log column of the table says bits, nats or hartleys, following the base."""
+    app = open_lab({"section": section, "base": base})
+    assert list(app.table[0].value.columns) == headers
+
+
 def test_number_of_classes_resizes_p_and_q():
     """Raising n pads p and q with zeros: more classes, same entropy."""
     app = open_lab()
@@ -258,9 +309,23 @@ def test_sse_section_shows_why_ce_trains_a_confident_wrong_answer():
     """q(true) = 0.001: the SSE gradient on the logits is tiny, the CE one is not."""
     app = open_lab({"section": "sse", "n": "2", "p": "1,0", "q": "0.001,0.999", "base": "e"})
     shown = metrics(app)
-    assert float(shown["Gradient size, CE"]) > 1.4
-    assert float(shown["Gradient size, SSE"]) < 0.01
+    ce_value, ce_unit = shown["Gradient ‖∂CE/∂z‖"].split(" ")
+    assert float(ce_value) > 1.4 and ce_unit == "nats"  # z has no unit: nats per unit of z
+    assert float(shown["Gradient ‖∂SSE/∂z‖"]) < 0.01  # SSE has no unit
     assert len(app.get("plotly_chart")) == 2
+
+
+def test_sse_section_says_cross_entropy_is_infinite_when_y_misses_the_target():
+    """y = 0 on the target's class: CE = ∞ without eps is said, with the eps-clipped value."""
+    app = open_lab({"section": "sse", "n": "3", "p": "0,0,1", "q": "0.5,0.5,0", "base": "e"})
+    assert not app.exception and not app.error
+    warning = messages(app.warning)
+    assert "y gives probability 0 to class 2, the target's class" in warning
+    assert "the cross-entropy without eps is ∞" in warning
+    clipped = f"{-math.log(info.TUTORIAL_EPS):.4f} nats"  # -ln(0 + 1e-7) = 16.1181
+    assert f"the cross-entropy is {clipped}" in warning
+    assert "Keras clips y to [eps, 1 − eps]" in warning
+    assert metrics(app)["Cross-entropy (eps 1e-07)"] == clipped
 
 
 # --- bad input: a message, no traceback, the last valid result stays ---------------------------
@@ -302,11 +367,17 @@ def test_not_normalised_p_suggests_and_accepts_auto_normalise():
 
 
 def test_p_and_q_of_different_lengths():
-    """p with 4 entries and q with 2: a message, the last valid cross-entropy kept."""
+    """q with 2 entries against p's 4: a message, the last valid cross-entropy kept.
+
+    p keeps the say on the classes, so uniform under q gives q those 4 classes again.
+    """
     app = choose_section(open_lab(), "cross_entropy")
     type_into(app, "q", "0.5, 0.5")
     assert "p has 4 entries but q has 2" in messages(app.error)
     assert_kept_last_result(app, "Cross-entropy H(p, q)", "2.0000 bits")
+    click(app, "uniform", index=1)  # the q buttons come second
+    assert not app.error
+    assert app.text_input(key=widget_key("q")).value == "0.25, 0.25, 0.25, 0.25"
 
 
 def test_q_zero_where_p_positive_is_infinite_and_shows_the_eps_value():
@@ -317,7 +388,11 @@ def test_q_zero_where_p_positive_is_infinite_and_shows_the_eps_value():
     shown = metrics(app)
     assert shown["Cross-entropy H(p, q)"] == "∞ bits"
     assert shown["H(p, q) with eps = 1e-07"] == f"{expected_eps:.4f} bits"
-    assert "log 0 = −∞" in messages(app.warning)
+    warning = messages(app.warning)
+    assert "log 0 = −∞, so H(p, q) and D_KL are ∞" in warning
+    assert f"the cross-entropy is {expected_eps:.4f} bits" in warning
+    assert "log(q + eps) as the tutorials write it" in warning
+    assert "Keras clips q to [eps, 1 − eps]" in warning
     assert not app.error
 
 
@@ -346,6 +421,15 @@ def test_unusable_temperature_in_a_link_is_refused(temperature, message):
     assert f"temperature={temperature} ignored: " in messages(app.warning)
     assert message in messages(app.warning)
     assert metrics(app)["Largest probability"] == "0.6652"
+
+
+def test_huge_logits_at_a_low_temperature_give_a_one_hot_softmax():
+    """z = 1e308 at T = 0.05 overflows z / T, yet softmax is exactly (1, 0): no NaN, no error."""
+    app = open_lab({"section": "softmax", "logits": "1e308,0", "temperature": "0.05"})
+    assert not app.error and not app.exception
+    assert metrics(app)["Largest probability"] == "1.0000"
+    assert list(app.table[0].value["softmax at T"]) == ["1", "0"]
+    assert list(app.table[0].value["z / T"]) == ["∞", "0"]
 
 
 def test_nan_logits_give_a_message():

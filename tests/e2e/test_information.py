@@ -103,3 +103,16 @@ def test_dragging_a_slider_rescales_the_others(page: Page, app_url):
     expect(metric(page, "Entropy H(p)")).to_have_text("1.5000 bits")
     expect_no_exception(page)
     whole_page_screenshot(page, "information-sliders")
+
+
+def test_sse_section_says_when_cross_entropy_is_infinite(page: Page, app_url):
+    """y = 0 on the target's class: the page says CE = ∞ without eps and shows 16.1181 nats."""
+    open_page(page, app_url, "information?section=sse&n=3&p=0%2C0%2C1&q=0.5%2C0.5%2C0&base=e")
+    expect(metric(page, "Cross-entropy (eps 1e-07)")).to_have_text(
+        "16.1181 nats", timeout=FIRST_DRAW
+    )
+    warning = page.get_by_test_id("stAlertContentWarning")
+    expect(warning).to_contain_text("the cross-entropy without eps is ∞")
+    expect(warning).to_contain_text("the cross-entropy is 16.1181 nats")
+    expect_no_exception(page)
+    whole_page_screenshot(page, "information-sse-infinite")
