@@ -15,16 +15,18 @@ why a small or off-centre drawing fails. Each step can be switched off to see it
 from __future__ import annotations
 
 import io
+import struct
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 SIDE = 28  # the model input is SIDE x SIDE
 MAX_UPLOAD_BYTES = 5_000_000  # an image upload bigger than this is refused before decoding
 MAX_UPLOAD_PIXELS = 25_000_000  # width x height above this is a decompression bomb, not a photo
 WORKING_SIDE = 560  # big photos are shrunk to this longest side first: 20 px is the goal anyway
 INVERT_CHOICES = ("auto", "always", "never")
+IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # the first bytes of PNG and JPEG
 
 
 @dataclass(frozen=True)
@@ -94,11 +96,12 @@ def load_image(
     max_bytes: int = MAX_UPLOAD_BYTES,
     max_pixels: int = MAX_UPLOAD_PIXELS,
 ) -> np.ndarray:
-    """Decode PNG or JPEG bytes into brightness in [0, 1], transparency flattened onto white.
+    """Decode PNG or JPEG bytes into brightness in [0, 1], at most WORKING_SIDE px a side.
 
     The size on disk is checked before decoding and width x height from the header
     before any pixel is unpacked, so a small file that would expand to gigabytes
-    (a decompression bomb) is refused without using the memory.
+    (a decompression bomb) is refused without using the memory. Whatever Pillow
+    raises on a cut-short or crafted file becomes an ImageError that says so.
     """
     if len(data) == 0:
         raise ImageError("the file is empty")
@@ -109,11 +112,17 @@ def load_image(
     try:
         image = Image.open(io.BytesIO(data), formats=["PNG", "JPEG"])
     except UnidentifiedImageError:
+        if data.startswith(IMAGE_SIGNATURES):  # Pillow's plugin gave up inside the header
+            raise ImageError(
+                "the file starts like a PNG or JPEG, but its header is damaged or cut short"
+            ) from None
         raise ImageError("this is not a PNG or JPEG image (is it another file renamed?)") from None
     except Image.DecompressionBombError:
         raise ImageError(
             "the image claims to be enormous: refused as a decompression bomb"
         ) from None
+    except DECODE_ERRORS as error:  # the header itself is cut short or malformed
+        raise ImageError(_unreadable(error)) from None
     width, height = image.size
     if width * height > max_pixels:
         raise ImageError(
@@ -123,14 +132,56 @@ def load_image(
     try:
         image.draft("L", (WORKING_SIDE, WORKING_SIDE))  # JPEG: decode at reduced size directly
         image.load()
-    except (OSError, SyntaxError, ValueError) as error:  # truncated or corrupt data
-        raise ImageError(f"the image data is damaged or cut short ({error})") from None
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(paper, image.convert("RGBA"))
-    gray = image.convert("L")
-    gray.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR)
-    return np.asarray(gray, dtype=np.float32) / 255.0
+        return _brightness(image)
+    except DECODE_ERRORS as error:  # the pixel data is cut short or malformed
+        raise ImageError(_unreadable(error)) from None
+
+
+# What Pillow raises on damaged files: OSError("Truncated File Read"), SyntaxError("broken
+# PNG file"), ValueError("Decompressed data too large") for a text or ICC chunk bomb, ...
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+
+
+def _unreadable(error: Exception) -> str:
+    if isinstance(error, ValueError) and "too large" in str(error).lower():
+        return "a chunk of the file unpacks to far too much data: refused as a decompression bomb"
+    return f"the image data is damaged or cut short ({error})"
+
+
+def _brightness(image: Image.Image) -> np.ndarray:
+    """A loaded image as brightness in [0, 1], shrunk to the working size and turned upright."""
+    if image.mode.startswith("I"):  # 16-bit greyscale PNG: 0..65535, which "L" would clip
+        image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR)
+        image = ImageOps.exif_transpose(image)
+        return np.clip(np.asarray(image, dtype=np.float32) / 65535.0, 0.0, 1.0)
+    transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("LA" if transparent else "L")
+    image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR)  # premultiplied
+    image = ImageOps.exif_transpose(image)  # phones store photos sideways plus a rotation tag
+    pixels = np.asarray(image, dtype=np.float32) / 255.0
+    if not transparent:
+        return pixels
+    brightness, alpha = pixels[..., 0], pixels[..., 1]
+    paper = transparent_paper(brightness, alpha)
+    return (brightness * alpha + paper * (1.0 - alpha)).astype(np.float32)
+
+
+def transparent_paper(brightness: np.ndarray, alpha: np.ndarray) -> float:
+    """The brightness to show through transparent pixels so that the ink stays visible.
+
+    Drawing apps (this page's canvas too) export strokes on a transparent background:
+    when most of the picture is transparent, the transparency is the paper and takes
+    the opposite of the ink's brightness (black behind white strokes, white behind
+    dark ones). When most of it is opaque, the picture has its own paper (a photo
+    with a cut-out margin) and the transparency continues that paper.
+    """
+    coverage = float(alpha.mean())
+    if coverage == 0.0:
+        return 1.0  # nothing visible at all: a blank white page
+    if coverage <= 0.5:
+        ink = float((brightness * alpha).sum() / alpha.sum())
+        return 0.0 if ink > 0.5 else 1.0
+    return float(np.median(brightness[alpha >= 0.5]))
 
 
 # --- the MNIST normalisation, one step per function -------------------------------------

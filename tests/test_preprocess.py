@@ -1,6 +1,8 @@
 """MNIST-style preprocessing on synthetic images, checked against PIL, SciPy and real MNIST."""
 
 import io
+import struct
+import zlib
 
 import numpy as np
 import pytest
@@ -78,6 +80,34 @@ def test_off_centre_blob_ends_centred(top, left, height, width):
     assert result.model_input.shape == (28, 28)
     assert result.model_input.dtype == np.float32
     assert result.model_input.min() >= 0 and result.model_input.max() <= 1
+
+
+def l_shape(top, left):
+    """A thick L: its centre of mass sits low and left of its bounding box's centre."""
+    gray = np.zeros((280, 280), dtype=np.float32)
+    gray[top : top + 200, left : left + 40] = 1.0  # the upright
+    gray[top + 160 : top + 200, left : left + 160] = 1.0  # the foot
+    return gray
+
+
+def triangle(top, left):
+    """A right triangle, corner at bottom left: mass at 2/3 down and 1/3 across its box."""
+    gray = np.zeros((280, 280), dtype=np.float32)
+    gray[top : top + 150, left : left + 150] = np.tri(150, dtype=np.float32)
+    return gray
+
+
+@pytest.mark.parametrize(
+    "gray", [l_shape(20, 30), l_shape(70, 100), triangle(5, 120)], ids=["L", "L-far", "triangle"]
+)
+def test_lopsided_ink_is_centred_by_mass_not_by_box(gray):
+    """For lopsided ink the two centrings differ by pixels: only the mass lands on (14, 14)."""
+    by_mass = ndimage.center_of_mass(preprocess(gray).model_input)
+    by_box = ndimage.center_of_mass(
+        preprocess(gray, PreprocessOptions(centre_of_mass=False)).model_input
+    )
+    assert abs(by_mass[0] - CENTRE) <= 1 and abs(by_mass[1] - CENTRE) <= 1
+    assert max(abs(by_box[0] - CENTRE), abs(by_box[1] - CENTRE)) > 2  # the shape is lopsided
 
 
 def test_centre_of_mass_matches_scipy():
@@ -231,11 +261,56 @@ def test_jpeg_upload_in_colour_is_read_as_grey():
     assert gray[32, 32] == pytest.approx(0.299, abs=0.03)
 
 
-def test_transparent_png_is_flattened_onto_white():
+def test_dark_ink_on_transparency_is_flattened_onto_white():
     rgba = np.zeros((20, 20, 4), dtype=np.uint8)  # transparent black everywhere...
     rgba[5:15, 5:15, 3] = 255  # ...except an opaque black square
     gray = load_image(png_bytes(rgba))
     assert gray[0, 0] == pytest.approx(1.0) and gray[10, 10] == pytest.approx(0.0)
+
+
+def test_white_strokes_on_transparency_are_flattened_onto_black():
+    """What the canvas itself exports (white, alpha = ink) is read as ink, not as a white page."""
+    rgba = np.zeros((280, 280, 4), dtype=np.uint8)
+    rgba[..., :3] = 255
+    rgba[40:240, 128:150, 3] = 255  # one vertical stroke
+    gray = load_image(png_bytes(rgba))
+    assert gray[0, 0] == pytest.approx(0.0) and gray[140, 140] == pytest.approx(1.0)
+    result = preprocess(gray)
+    assert not result.empty and not result.inverted
+    assert ink_extent(result.model_input) == (20, 2)
+
+
+def test_transparent_margin_continues_the_photos_own_paper():
+    """Mostly opaque: a cut-out photo of dark ink on light paper keeps light paper all round."""
+    rgba = np.full((100, 100, 4), 230, dtype=np.uint8)  # light grey paper, opaque
+    rgba[30:70, 45:55, :3] = 20  # dark ink
+    rgba[:10, :, 3] = 0  # a transparent strip along the top
+    gray = load_image(png_bytes(rgba))
+    assert gray[0, 50] == pytest.approx(230 / 255, abs=1e-3)
+    assert preprocess(gray).inverted
+
+
+def test_16_bit_png_keeps_its_grey_levels():
+    """A 16-bit scan is scaled by 65535, not clipped to white as an 8-bit conversion would."""
+    array = np.zeros((40, 40), dtype=np.uint16)
+    array[10:30, 18:22] = 65535
+    array[0, 0] = 32768
+    gray = load_image(png_bytes(array))
+    assert gray[20, 20] == pytest.approx(1.0) and gray[5, 5] == 0.0
+    assert gray[0, 0] == pytest.approx(0.5, abs=1e-3)
+
+
+def test_phone_photo_is_turned_upright_by_its_exif_orientation():
+    """Orientation 6: stored sideways, shown turned 90 degrees clockwise; a bar on top goes right."""
+    stored = np.zeros((40, 60), dtype=np.uint8)
+    stored[:8] = 255  # a bright bar along the stored top edge
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    Image.fromarray(stored).save(buffer, format="JPEG", quality=95, exif=exif.tobytes())
+    gray = load_image(buffer.getvalue())
+    assert gray.shape == (60, 40)
+    assert gray[:, -4:].mean() > 0.9 and gray[:, :30].mean() < 0.05
 
 
 def test_big_photo_is_shrunk_to_the_working_size():
@@ -252,6 +327,70 @@ def test_truncated_png_is_refused():
     data = png_bytes(np.random.default_rng(0).integers(0, 256, (200, 200), dtype=np.uint8))
     with pytest.raises(ImageError, match="damaged or cut short"):
         load_image(data[: len(data) // 2])
+
+
+def jpeg_bytes(array, **options):
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="JPEG", **options)
+    return buffer.getvalue()
+
+
+def with_chunk(png, kind, payload):
+    """The PNG with one extra chunk (length, type, data, CRC) right after its IHDR header."""
+    chunk = struct.pack(">I", len(payload)) + kind + payload
+    chunk += struct.pack(">I", zlib.crc32(kind + payload))
+    header_end = 8 + 25  # signature, then IHDR: length, type, 13 bytes, CRC
+    return png[:header_end] + chunk + png[header_end:]
+
+
+NOISE = np.random.default_rng(0).integers(0, 256, (64, 64), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("cut", [8, 16, 24, 28])
+def test_png_cut_inside_its_header_is_refused(cut):
+    """Pillow raises OSError("Truncated File Read") or gives up on the format, before any pixel."""
+    with pytest.raises(ImageError, match="damaged or cut short"):
+        load_image(png_bytes(NOISE)[:cut])
+
+
+@pytest.mark.parametrize("cut", [6, 20, 150, 300])
+def test_jpeg_cut_inside_its_header_is_refused(cut):
+    with pytest.raises(ImageError, match="damaged or cut short"):
+        load_image(jpeg_bytes(NOISE)[:cut])
+
+
+def test_jpeg_cut_inside_a_big_colour_profile_is_refused():
+    """A 30 kB ICC profile sits in the header: a cut anywhere in it fails while opening."""
+    data = jpeg_bytes(np.stack([NOISE] * 3, axis=-1), icc_profile=bytes(30_000))
+    for cut in range(100, 30_000, 997):
+        with pytest.raises(ImageError, match="damaged or cut short"):
+            load_image(data[:cut])
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_every_cut_short_file_is_refused_with_an_image_error(kind):
+    """Each prefix of a small image is an ImageError, never another exception; the only
+    prefixes that still decode lack just a PNG's last 20 bytes (checksums and end marker)."""
+    data = png_bytes(NOISE[:16, :16]) if kind == "PNG" else jpeg_bytes(NOISE[:16, :16])
+    decoded = []
+    for cut in range(1, len(data)):
+        try:
+            load_image(data[:cut])
+            decoded.append(cut)
+        except ImageError:
+            pass
+    assert all(cut >= len(data) - 20 for cut in decoded)
+    assert kind == "PNG" or decoded == []
+
+
+@pytest.mark.parametrize("kind", [b"zTXt", b"iCCP"])
+def test_chunk_that_unpacks_to_megabytes_is_refused_as_a_bomb(kind):
+    """5 MB of text (or colour profile) squeezed into a few kB of zlib, hidden in a tiny PNG."""
+    payload = b"comment\0\0" + zlib.compress(b"a" * 5_000_000, 9)
+    data = with_chunk(png_bytes(NOISE), kind, payload)
+    assert len(data) < 20_000
+    with pytest.raises(ImageError, match="decompression bomb"):
+        load_image(data)
 
 
 def test_empty_file_is_refused():
