@@ -12,7 +12,9 @@ TensorFlow is imported only inside the functions that need it.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ MAX_MODEL_BYTES = 20_000_000  # same as the upload limit in .streamlit/config.to
 NUM_CLASSES = 10
 INPUT_SHAPES = ((28, 28), (28, 28, 1), (784,))  # per-image shapes a model may expect
 ZIP_MAGIC = b"PK\x03\x04"  # a .keras file is a zip archive
+ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")  # Keras puts bold text in its error messages
 
 
 class ModelCheckError(ValueError):
@@ -53,6 +56,10 @@ def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedMo
             "this is not a Keras model: a .keras file (from model.save('name.keras')) is a zip "
             "archive, and this file is not one"
         )
+    try:  # Keras reports a cut-short zip as "File not found", naming its temporary file
+        zipfile.ZipFile(io.BytesIO(data)).close()
+    except zipfile.BadZipFile as error:
+        raise ModelCheckError(f"the model file is damaged or cut short ({error})") from None
     import keras
 
     # Keras reads a path, so the bytes go to a private temporary file, deleted right after.
@@ -64,9 +71,8 @@ def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedMo
     except (zipfile.BadZipFile, EOFError) as error:
         raise ModelCheckError(f"the model file is damaged or cut short ({error})") from None
     except Exception as error:  # Keras raises ValueError, TypeError, KeyError... for bad files
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise ModelCheckError(
-            f"Keras could not load this file as a model ({type(error).__name__}: {first_line[:300]})"
+            f"Keras could not load this file as a model ({error_summary(error)})"
         ) from None
     finally:
         os.unlink(path)
@@ -97,13 +103,44 @@ def check_model(model: Any) -> CheckedModel:
         raise ModelCheckError(
             f"the model outputs shape {output_shape}; 10 class scores, shape (10,), are needed"
         )
+    input_type = str(getattr(inputs[0], "dtype", "float32"))
+    if "float" not in input_type:
+        raise ModelCheckError(
+            f"the model expects {input_type} inputs, but this page gives brightness as floats "
+            "from 0 to 1; build it with keras.Input(shape=(28, 28)), which takes float32"
+        )
     plain = np.stack([np.zeros((28, 28)), np.full((28, 28), 0.5)])  # black and grey images
-    probe = _raw_outputs(model, input_shape, plain)
+    try:
+        answer = model(_batch(plain, input_shape), training=False)
+        several = isinstance(answer, (dict, list, tuple))
+        probe = None if several else np.array(answer, dtype=np.float64)
+    except Exception as error:  # a model can load and still fail on data: a bad layer, ...
+        raise ModelCheckError(
+            f"the model fails when asked about a test image ({error_summary(error)})"
+        ) from None
+    if probe is None:
+        raise ModelCheckError(
+            f"the model answers with a {type(answer).__name__} of outputs; one tensor of "
+            "10 class scores per image is needed"
+        )
+    if probe.shape != (len(plain), NUM_CLASSES):
+        raise ModelCheckError(
+            f"the model gave outputs of shape {probe.shape[1:]} for one image, though it "
+            "declares (10,); 10 class scores per image are needed"
+        )
     if not np.all(np.isfinite(probe)):
         raise ModelCheckError("the model outputs NaN or infinity on a plain image")
     return CheckedModel(
         model, input_shape, looks_like_probabilities(probe), int(model.count_params())
     )
+
+
+def error_summary(error: Exception) -> str:
+    """One line such as "TypeError: what went wrong", without Keras' colours and preamble."""
+    lines = [line.strip() for line in ANSI_CODE.sub("", str(error)).splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].startswith("Exception encountered when calling"):
+        lines = lines[1:]  # Keras' wrapper line; the cause is on the next one
+    return f"{type(error).__name__}: {lines[0][:300]}" if lines else type(error).__name__
 
 
 def looks_like_probabilities(outputs: np.ndarray, tolerance: float = 1e-3) -> bool:
@@ -112,9 +149,12 @@ def looks_like_probabilities(outputs: np.ndarray, tolerance: float = 1e-3) -> bo
     return bool(np.all(outputs >= 0) and np.allclose(outputs.sum(axis=-1), 1.0, atol=tolerance))
 
 
+def _batch(images: np.ndarray, input_shape: tuple[int, ...]) -> np.ndarray:
+    return np.asarray(images, dtype=np.float32).reshape((len(images), *input_shape))
+
+
 def _raw_outputs(model: Any, input_shape: tuple[int, ...], images: np.ndarray) -> np.ndarray:
-    batch = np.asarray(images, dtype=np.float32).reshape((len(images), *input_shape))
-    return np.array(model(batch, training=False), dtype=np.float64)
+    return np.array(model(_batch(images, input_shape), training=False), dtype=np.float64)
 
 
 def class_probabilities(checked: CheckedModel, images: np.ndarray) -> np.ndarray:

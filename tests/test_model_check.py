@@ -106,7 +106,7 @@ def test_zip_that_is_not_a_keras_model_is_refused():
 
 def test_truncated_model_file_is_refused(tmp_path):
     data = keras_bytes(small_model(), tmp_path)
-    with pytest.raises(ModelCheckError):
+    with pytest.raises(ModelCheckError, match="damaged or cut short"):
         load_model_bytes(data[: len(data) // 2])
 
 
@@ -129,6 +129,48 @@ def test_lambda_layer_is_refused_by_safe_mode(tmp_path):
     )
     with pytest.raises(ModelCheckError, match="could not load"):
         load_model_bytes(keras_bytes(model, tmp_path))
+
+
+def dict_output_model():
+    inputs = keras.Input(shape=(28, 28))
+    scores = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(inputs))
+    return keras.Model(inputs, {"digit": scores})
+
+
+def test_model_with_dict_outputs_is_refused_after_loading(tmp_path):
+    """It loads, has one (10,) output, and answers with a dict: refused when asked, not later."""
+    with pytest.raises(ModelCheckError, match="answers with a dict of outputs"):
+        load_model_bytes(keras_bytes(dict_output_model(), tmp_path))
+
+
+class Broken(keras.layers.Layer):
+    """A layer that builds but fails when called, like a bug in a student's own layer."""
+
+    def call(self, x):
+        raise RuntimeError("this layer divides by the wrong axis")
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], 10)
+
+
+def test_model_that_fails_when_called_is_refused_with_the_reason():
+    inputs = keras.Input(shape=(28, 28))
+    model = keras.Model(inputs, Broken()(inputs))
+    with pytest.raises(
+        ModelCheckError,
+        match=r"fails when asked about a test image \(RuntimeError: this layer divides",
+    ) as raised:
+        check_model(model)
+    assert "\x1b" not in str(raised.value)  # Keras' terminal colours are removed
+
+
+def test_model_with_integer_input_is_refused():
+    """An int32 input would floor every brightness in [0, 1) to 0: a silent wrong answer."""
+    inputs = keras.Input(shape=(28, 28), dtype="int32")
+    flat = keras.layers.Flatten()(keras.ops.cast(inputs, "float32"))
+    model = keras.Model(inputs, keras.layers.Dense(10)(flat))
+    with pytest.raises(ModelCheckError, match="expects int32 inputs"):
+        check_model(model)
 
 
 def test_looks_like_probabilities():
