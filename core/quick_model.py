@@ -42,6 +42,7 @@ class QuickModel:
     dataset: str  # core.data name it was trained on
     class_names: tuple[str, ...]  # output i means class_names[i]
     test_accuracy: float  # on the data set's whole test split
+    test_images: int  # how many images that test split has
     train_seconds: float  # wall time of model.fit
     config: QuickModelConfig = field(default_factory=QuickModelConfig)
 
@@ -126,7 +127,15 @@ def train_quick_model(
     )
     seconds = time.perf_counter() - started
     test_accuracy = accuracy(check_model(model), x_test, y_test)
-    return QuickModel(model, config.dataset, info.class_names, test_accuracy, seconds, config)
+    return QuickModel(
+        model=model,
+        dataset=config.dataset,
+        class_names=info.class_names,
+        test_accuracy=test_accuracy,
+        test_images=len(x_test),
+        train_seconds=seconds,
+        config=config,
+    )
 
 
 _job: Job | None = None

@@ -80,7 +80,7 @@ def _quick_model() -> ActiveModel | None:
         st.caption(
             f"A small CNN trained on {quick.config.train_images:,} MNIST digits for "
             f"{quick.config.epochs} epochs ({quick.train_seconds:.0f} s), shared by everyone "
-            f"on this server: **{quick.test_accuracy:.1%}** on the 10,000 test digits."
+            f"on this server: **{quick.test_accuracy:.1%}** on the {quick.test_images:,} test digits."
         )
         checked = _checked(quick.model)
         if checked is None:

@@ -51,6 +51,7 @@ def test_shared_job_trains_a_model_above_97_percent(real_data_dir, monkeypatch):
     assert quick.class_names == tuple(str(digit) for digit in range(10))
 
     _, (x_test, y_test), _ = load_dataset("mnist")
+    assert quick.test_images == len(x_test) == 10_000  # what the page's caption says
     quick.model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     _, keras_accuracy = quick.model.evaluate(x_test / 255.0, y_test, verbose=0)
     assert quick.test_accuracy == pytest.approx(keras_accuracy, abs=1e-4)
