@@ -32,6 +32,7 @@ class InputImage:
     dataset_image: np.ndarray | None  # uint8 (28, 28) test image, already MNIST-normalised
     true_label: int | None  # known for test images
     description: str  # one line for the student
+    true_name: str | None = None  # the true label's class name, in the image's own data set
 
 
 def render_drawing() -> InputImage | None:
@@ -169,4 +170,6 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
     )
     label = int(y_test[index])
     description = f"{info.title} test image {index}, labelled {info.class_names[label]}"
-    return InputImage("test image", None, x_test[index], label, description)
+    return InputImage(
+        "test image", None, x_test[index], label, description, info.class_names[label]
+    )

@@ -125,6 +125,9 @@ with output_area:
     elif processed.empty:
         st.warning(f"{processed.message} {HINTS[kind] if kind == 'draw' else ''}".strip())
     elif model is None:
+        if image.true_name is not None:
+            st.metric("True label", image.true_name)
+            st.caption(image.description)
         st.info("Choose or train a model above to see what it predicts for this image.")
     else:
         p = class_probabilities(model.checked, processed.model_input)

@@ -6,6 +6,8 @@ them over: an RGBA array in st.session_state["prediction_canvas_rgba"].
 
 import gc
 import io
+import struct
+import zlib
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -14,9 +16,11 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from core.data import DIGIT_NAMES, FASHION_NAMES, load_dataset
-from core.model_check import class_probabilities, example_loss
+from core.data import DATA_DIR_VARIABLE, DIGIT_NAMES, FASHION_NAMES, load_dataset
+from core.model_check import check_model, class_probabilities, entropy_bits, example_loss
+from core.preprocess import grayscale_from_rgba, load_image, preprocess
 from core.quick_model import existing_quick_model_job, forget_quick_model, quick_model_job
+from dashboard import prediction_inputs
 from dashboard.prediction_inputs import CANVAS_RGBA_KEY
 from dashboard.prediction_testset import TESTSET_KEY, as_arrays, npz_bytes
 from dashboard.session_models import SessionModel
@@ -67,7 +71,15 @@ def png(array: np.ndarray, kind: str = "PNG") -> bytes:
 
 
 @pytest.fixture(scope="module")
-def quick():
+def mnist_folder(real_data_dir):
+    """The real data folder for module fixtures too, which start before the per-test setting."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_DIR_VARIABLE, str(real_data_dir))
+        yield real_data_dir
+
+
+@pytest.fixture(scope="module")
+def quick(mnist_folder):
     """The shared quick model, trained once for this test process."""
     job = quick_model_job()
     job.join(timeout=180)
@@ -76,7 +88,7 @@ def quick():
 
 
 @pytest.fixture(scope="module")
-def session_model():
+def session_model(mnist_folder):
     """A dense softmax regression trained briefly on 5 000 MNIST digits, as the studio would add."""
     (x_train, y_train), (x_test, y_test), _ = load_dataset("mnist")
     keras.utils.set_random_seed(1)
@@ -100,10 +112,10 @@ def test_quick_model_button_trains_it_with_a_progress_bar_then_predicts():
     train = next(button for button in app.button if button.label == "Train the quick model")
     train.click().run()
     ok(app)
+    assert len(app.get("progress")) == 1  # the first run after the click: training has begun
     job = existing_quick_model_job()
     assert job is not None
     assert gc.get_freeze_count() > 0  # TensorFlow's objects are out of Streamlit's per-run GC
-    assert len(app.get("progress")) == 1 or job.finished
     job.join(timeout=180)
     app.run()
     ok(app)
@@ -117,7 +129,7 @@ def test_no_session_model_says_how_to_get_one():
     ok(app)
     assert "No model has been trained in this session yet" in texts(app.info)
     links = [link.proto.label for link in app.get("page_link")]
-    assert ("Open the Training studio" in links) == (ROOT / "pages" / "training.py").is_file()
+    assert "Open the Training studio" in links
 
 
 def test_empty_canvas_shows_the_drawing_hint(quick):
@@ -144,7 +156,10 @@ def test_vertical_stroke_is_read_as_a_one(quick):
     captions = texts(app.caption)
     for stage in ("your image", "ink", "cropped", "resized", "model input"):
         assert f"**{stage}**" in captions
-    assert "bits" in metric(app, "Entropy of the answer")
+    model_input = preprocess(grayscale_from_rgba(vertical_stroke())).model_input
+    p = class_probabilities(check_model(quick.model), model_input)
+    assert metric(app, "Entropy of the answer") == f"{entropy_bits(p):.2f} bits"
+    assert entropy_bits(p) < 1.0  # a clear stroke: far from the 3.32 bits of a blind guess
 
 
 def test_switching_off_crop_changes_the_stages(quick):
@@ -164,16 +179,15 @@ def test_intended_label_gives_the_loss_and_the_lab_link(quick):
     loss = float(metric(app, "Loss of this example, −ln p(7)").split()[0])
     assert loss > 1.0  # a clear 1 is an unlikely 7
     links = [link for link in app.get("page_link") if "information lab" in link.proto.label]
-    if (ROOT / "pages" / "information.py").is_file():
-        query = {key: values[0] for key, values in parse_qs(links[0].proto.query_string).items()}
-        assert query["section"] == "cross_entropy" and query["names"] == "digits"
-        assert query["n"] == "10" and query["p"] == "0,0,0,0,0,0,0,1,0,0"
-        q = np.array([float(value) for value in query["q"].split(",")])
-        assert all(len(value.split(".")[1]) == 6 for value in query["q"].split(","))
-        assert q.shape == (10,) and q.sum() == pytest.approx(1, abs=1e-5)
-        assert example_loss(q, 7) == pytest.approx(loss, abs=2e-3)
-    else:
-        assert links == []
+    assert len(links) == 1
+    assert links[0].proto.page == "information"  # the lab's URL path
+    query = {key: values[0] for key, values in parse_qs(links[0].proto.query_string).items()}
+    assert query["section"] == "cross_entropy" and query["names"] == "digits"
+    assert query["n"] == "10" and query["p"] == "0,0,0,0,0,0,0,1,0,0"
+    q = np.array([float(value) for value in query["q"].split(",")])
+    assert all(len(value.split(".")[1]) == 6 for value in query["q"].split(","))
+    assert q.shape == (10,) and q.sum() == pytest.approx(1, abs=1e-5)
+    assert example_loss(q, 7) == pytest.approx(loss, abs=2e-3)
 
 
 def test_pick_a_test_image_by_index_shows_its_true_label(quick):
@@ -216,47 +230,125 @@ def test_photo_of_dark_ink_on_paper_is_inverted_and_read(quick):
     assert "inverted" in texts(app.caption)
 
 
-def test_bad_photos_are_refused_and_the_last_good_one_stays(quick):
-    """A renamed non-image, a cut-short PNG and a one-colour picture: messages, no traceback."""
-    app = open_page(session={"prediction_input": "upload"})
+def one_photo() -> bytes:
+    """A 100 x 100 PNG of a white vertical bar on black: the quick model reads a 1."""
     good = np.zeros((100, 100), dtype=np.uint8)
     good[10:90, 45:55] = 255
-    uploader = app.file_uploader(key="prediction_photo_file")
-    uploader.set_value(("one.png", png(good), "image/png"))
-    app.run()
-    assert metric(app, "#1") == "1"
+    return png(good)
 
-    uploader = app.file_uploader(key="prediction_photo_file")
-    uploader.set_value(("notes.png", b"%PDF-1.7 not a picture", "image/png"))
+
+def saved_drawing() -> list:
+    """A class test set holding one drawing: a centred vertical bar saved as a 1."""
+    image = np.zeros((28, 28), dtype=np.uint8)
+    image[4:24, 13:15] = 255
+    return [(image, 1)]
+
+
+def upload_photo(app: AppTest, name: str, data: bytes) -> None:
+    kind = "image/jpeg" if name.endswith(".jpg") else "image/png"
+    app.file_uploader(key="prediction_photo_file").set_value((name, data, kind))
     app.run()
+
+
+def still_has_photo_model_and_drawings(app: AppTest) -> None:
+    """The last good photo's answer, the quick model and the saved drawing are all still there."""
     ok(app)
-    assert "notes.png cannot be read: this is not a PNG or JPEG" in texts(app.error)
     assert "Still showing one.png" in texts(app.error)
     assert metric(app, "#1") == "1"
+    assert "quick CNN on one.png" in texts(app.caption)
+    assert "**1** saved (1: 1)" in texts(app.markdown)
+    assert metric(app, "Accuracy on your drawings") == "100%"
+
+
+def open_with_a_good_photo() -> AppTest:
+    app = open_page(session={"prediction_input": "upload", TESTSET_KEY: saved_drawing()})
+    upload_photo(app, "one.png", one_photo())
+    ok(app)
+    assert metric(app, "#1") == "1"
+    return app
+
+
+def test_bad_photos_are_refused_and_the_last_good_one_stays(quick):
+    """A renamed non-image and a cut-short PNG: messages, no traceback, nothing lost."""
+    app = open_with_a_good_photo()
+    upload_photo(app, "notes.png", b"%PDF-1.7 not a picture")
+    still_has_photo_model_and_drawings(app)
+    assert "notes.png cannot be read: this is not a PNG or JPEG" in texts(app.error)
 
     noisy = np.random.default_rng(0).integers(0, 256, (300, 300), dtype=np.uint8)
-    uploader = app.file_uploader(key="prediction_photo_file")
-    uploader.set_value(("cut.png", png(noisy)[:5000], "image/png"))
-    app.run()
-    ok(app)
-    assert "damaged or cut short" in texts(app.error)
+    upload_photo(app, "cut.png", png(noisy)[:5000])
+    still_has_photo_model_and_drawings(app)
+    assert "cut.png cannot be read: the image data is damaged or cut short" in texts(app.error)
 
-    uploader = app.file_uploader(key="prediction_photo_file")
-    uploader.set_value(("grey.png", png(np.full((60, 60), 128, np.uint8)), "image/png"))
-    app.run()
+
+def test_one_colour_photo_says_there_is_no_ink(quick):
+    """A grey square decodes but holds no digit: a warning instead of a prediction."""
+    app = open_page(session={"prediction_input": "upload"})
+    upload_photo(app, "grey.png", png(np.full((60, 60), 128, np.uint8)))
     ok(app)
     assert "single colour" in texts(app.warning)
     assert not app.metric
 
 
-def test_huge_image_is_refused(quick):
+def text_chunk_bomb() -> bytes:
+    """A small PNG whose zTXt comment unpacks to 5 MB, more than Pillow lets a chunk inflate to."""
+    payload = b"comment\0\0" + zlib.compress(b"a" * 5_000_000, 9)
+    chunk = struct.pack(">I", len(payload)) + b"zTXt" + payload
+    chunk += struct.pack(">I", zlib.crc32(b"zTXt" + payload))
+    data = png(np.zeros((8, 8), np.uint8))
+    return data[:33] + chunk + data[33:]  # after the signature and the IHDR chunk
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("header.png", one_photo()[:20], "damaged or cut short (Truncated File Read)"),
+        ("header.jpg", png(np.zeros((64, 64), np.uint8), "JPEG")[:100], "damaged or cut short"),
+        ("comment.png", text_chunk_bomb(), "decompression bomb"),
+    ],
+    ids=["png-header", "jpeg-header", "ztxt-bomb"],
+)
+def test_truncated_or_crafted_photo_keeps_everything(quick, monkeypatch, name, data, message):
+    """A file cut inside its header or carrying a chunk bomb: an error, decoded once, no loss."""
+    app = open_with_a_good_photo()
+    decodes = []
+    monkeypatch.setattr(
+        prediction_inputs, "load_image", lambda data: decodes.append(1) or load_image(data)
+    )
+    upload_photo(app, name, data)
+    still_has_photo_model_and_drawings(app)
+    assert f"{name} cannot be read:" in texts(app.error) and message in texts(app.error)
+    app.run()  # any rerun, e.g. moving a slider: the refused file is not decoded again
+    still_has_photo_model_and_drawings(app)
+    assert decodes == [1]
+
+
+def test_huge_image_is_refused_and_nothing_is_lost(quick):
     """A 6000 x 6000 PNG (36 megapixels) is a decompression bomb here."""
-    app = open_page(session={"prediction_input": "upload"})
-    bomb = png(np.zeros((6000, 6000), dtype=np.uint8))
-    app.file_uploader(key="prediction_photo_file").upload("bomb.png", bomb, "image/png")
-    app.run()
-    ok(app)
+    app = open_with_a_good_photo()
+    upload_photo(app, "bomb.png", png(np.zeros((6000, 6000), dtype=np.uint8)))
+    still_has_photo_model_and_drawings(app)
+    assert "bomb.png cannot be read: the image is 6000 x 6000 pixels" in texts(app.error)
     assert "megapixels" in texts(app.error)
+
+
+def test_canvas_export_with_transparent_paper_is_read(quick):
+    """A PNG saved from a drawing app, white strokes on transparency, is a 1, not a blank page."""
+    app = open_page(session={"prediction_input": "upload"})
+    upload_photo(app, "drawing.png", png(vertical_stroke()))
+    ok(app)
+    assert metric(app, "#1") == "1"
+    assert "inverted" not in texts(app.caption)
+
+
+def test_picked_test_image_shows_its_true_label_without_a_model():
+    """No model yet: the test image and its true label are shown, with how to get a model."""
+    app = open_page(session={"prediction_source": "session", "prediction_input": "pick"})
+    ok(app)
+    assert metric(app, "True label") == "7"
+    assert "MNIST test image 0, labelled 7" in texts(app.caption)
+    assert "Choose or train a model above" in texts(app.info)
+    assert "**model input**" in texts(app.caption)
 
 
 def test_session_model_is_offered_and_used(session_model):
@@ -268,31 +360,46 @@ def test_session_model_is_offered_and_used(session_model):
     assert app.segmented_control(key="prediction_source").value == "session"
     assert session_model.label in texts(app.caption)
     _, (x_test, _), _ = load_dataset("mnist")
-    from core.model_check import check_model
 
     p = class_probabilities(check_model(session_model.model), x_test[0] / 255.0)
     assert metric(app, "#1") == str(int(p.argmax()))
 
 
+def still_using_good_model(app: AppTest) -> None:
+    """good.keras still predicts the drawing, and the saved drawing is still scored with it."""
+    ok(app)
+    assert "Still using good.keras" in texts(app.error)
+    assert "good.keras: 7,850 weights" in texts(app.caption)
+    assert "good.keras on your drawing" in texts(app.caption)
+    assert metric(app, "#1") in DIGIT_NAMES
+    assert "**1** saved (1: 1)" in texts(app.markdown)
+    assert metric(app, "Accuracy on your drawings") in ("0%", "100%")
+
+
 def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, session_model):
-    """A good .keras loads; a renamed file and a wrong input shape are refused with reasons."""
+    """A good .keras loads; a renamed file, a wrong input shape and a model that answers with
+    a dict are refused with reasons, and the good model and the saved drawings stay."""
     good_path = tmp_path / "good.keras"
     session_model.model.save(good_path)
-    app = open_page(session={"prediction_source": "upload", "prediction_input": "pick"})
+    app = open_page(
+        session={
+            "prediction_source": "upload",
+            CANVAS_RGBA_KEY: vertical_stroke(),
+            TESTSET_KEY: saved_drawing(),
+        }
+    )
     uploader = app.file_uploader(key="prediction_model_file")
     uploader.set_value(("good.keras", good_path.read_bytes(), "application/zip"))
     app.run()
     ok(app)
     assert "good.keras: 7,850 weights" in texts(app.caption)
-    assert app.metric
+    assert "good.keras on your drawing" in texts(app.caption)
 
     uploader = app.file_uploader(key="prediction_model_file")
     uploader.set_value(("photo.keras", png(np.zeros((8, 8), np.uint8)), "application/zip"))
     app.run()
-    ok(app)
+    still_using_good_model(app)
     assert "photo.keras refused: this is not a Keras model" in texts(app.error)
-    assert "Still using good.keras" in texts(app.error)
-    assert app.metric  # the previous model still predicts
 
     wide = keras.Sequential(
         [keras.Input(shape=(32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)]
@@ -302,8 +409,18 @@ def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, 
     uploader = app.file_uploader(key="prediction_model_file")
     uploader.set_value(("cifar.keras", wide_path.read_bytes(), "application/zip"))
     app.run()
-    ok(app)
-    assert "(32, 32, 3)" in texts(app.error)
+    still_using_good_model(app)
+    assert "cifar.keras refused: the model expects images of shape (32, 32, 3)" in texts(app.error)
+
+    inputs = keras.Input(shape=(28, 28))
+    scores = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(inputs))
+    dict_path = tmp_path / "named.keras"
+    keras.Model(inputs, {"digit": scores}).save(dict_path)
+    uploader = app.file_uploader(key="prediction_model_file")
+    uploader.set_value(("named.keras", dict_path.read_bytes(), "application/zip"))
+    app.run()
+    still_using_good_model(app)
+    assert "named.keras refused: the model answers with a dict of outputs" in texts(app.error)
 
 
 def test_drawings_go_into_the_class_test_set(quick):
