@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench scratch
 
-Needs real MNIST ($DASHBOARD_DATA_DIR or ../shared/data).
+Needs real MNIST ($DASHBOARD_DATA_DIR or ../shared/data). The issue's target: test accuracy
+>= 0.94 after the tutorial's run; the accuracy line says whether it meets it.
 """
 
 import os
@@ -14,8 +15,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core.data import DATA_DIR_VARIABLE, load_dataset  # noqa: E402
-from core.scratch import TrainConfig, TwoLayerNet, flatten_images, gradient_check, train  # noqa: E402
+from core.scratch import (  # noqa: E402
+    MAX_CHECK_PARAMETERS,
+    MAX_CHECK_PICTURE_PASSES,
+    TUTORIAL_TEST_ACCURACY,
+    TrainConfig,
+    TwoLayerNet,
+    estimate_numerical_seconds,
+    flatten_images,
+    gradient_check,
+    picture_passes,
+    train,
+)
 from dashboard.scratch_training import single_threaded_blas  # noqa: E402
+
+TARGET_TEST_ACCURACY = 0.94  # the issue's, for the tutorial's 10 000-iteration run
 
 
 def use_shared_data() -> None:
@@ -24,18 +38,46 @@ def use_shared_data() -> None:
         os.environ[DATA_DIR_VARIABLE] = str(shared)
 
 
+def timed_check(hidden_size: int, x_train, y_train, pictures: int, repeats: int):
+    """The page's gradient check, with the estimate it shows before running."""
+    net = TwoLayerNet(784, hidden_size, 10, seed=0)
+    x, t = flatten_images(x_train[:pictures]), y_train[:pictures]
+    estimate = estimate_numerical_seconds(net, x, t)
+    check = gradient_check(
+        net,
+        x,
+        t,
+        repeats=repeats,
+        max_parameters=MAX_CHECK_PARAMETERS,
+        max_picture_passes=MAX_CHECK_PICTURE_PASSES,
+    )
+    return check, estimate
+
+
 def gradient_timing(x_train, y_train) -> None:
     """The tutorial's gradient check: 784-50-10 sigmoid net, first 3 training pictures."""
-    net = TwoLayerNet(784, 50, 10, seed=0)
-    check = gradient_check(net, flatten_images(x_train[:3]), y_train[:3], repeats=101)
+    check, estimate = timed_check(50, x_train, y_train, pictures=3, repeats=101)
     worst = max(row.max_abs_difference for row in check.differences)
     print(
         f"scratch.numerical_gradient: {check.numerical_seconds:.2f} s "
-        f"(784-50-10, 3 pictures, {2 * check.parameter_count} loss evaluations)"
+        f"(784-50-10, 3 pictures, {2 * check.parameter_count} loss evaluations; "
+        f"the page estimated {estimate:.2f} s beforehand)"
     )
     print(f"scratch.backprop_gradient: {check.backprop_seconds * 1e6:.0f} us (median of 101)")
     print(f"scratch.numerical_over_backprop: {check.ratio:.0f} x (same batch, same process)")
     print(f"scratch.max_gradient_difference: {worst:.1e} (max |numerical - backprop|, all params)")
+
+
+def largest_allowed_check(x_train, y_train) -> None:
+    """The slowest check the page's caps let through: 50 hidden units on as many pictures as fit."""
+    parameters = TwoLayerNet(784, 50, 10).parameter_count
+    pictures = MAX_CHECK_PICTURE_PASSES // picture_passes(parameters, 1)
+    check, estimate = timed_check(50, x_train, y_train, pictures, repeats=21)
+    print(
+        f"scratch.largest_allowed_check: {check.numerical_seconds:.2f} s (784-50-10 on "
+        f"{pictures} pictures, the page's cap; estimated {estimate:.2f} s beforehand; blocks "
+        "the page that long)"
+    )
 
 
 def blas_threads_ratio(data, iterations=1000, repeats=3) -> None:
@@ -63,7 +105,7 @@ def blas_threads_ratio(data, iterations=1000, repeats=3) -> None:
 
 
 def tutorial_run(data) -> None:
-    """784-50-10 sigmoid, lr 0.1, batch 100, 10 000 iterations: the tutorial printed 0.9454."""
+    """784-50-10 sigmoid, lr 0.1, batch 100, 10 000 iterations: the issue wants >= 0.94."""
     (x_train, y_train), (x_test, y_test) = data
     with single_threaded_blas():  # as the page runs it
         result = train(TrainConfig(), x_train, y_train, x_test, y_test)
@@ -72,10 +114,12 @@ def tutorial_run(data) -> None:
         f"scratch.tutorial_run: {result.seconds:.1f} s "
         f"(10 000 iterations, {len(result.epochs)} evaluations of 70 000 pictures included)"
     )
+    verdict = "meets" if result.test_accuracy >= TARGET_TEST_ACCURACY else "MISSES"
     print(
         f"scratch.tutorial_test_accuracy: {result.test_accuracy:.4f} "
-        f"(after iteration 10 000; {last_epoch.test_accuracy:.4f} at the tutorial's last "
-        f"epoch line, iteration {last_epoch.iteration}; the tutorial printed 0.9454)"
+        f"({verdict} the >= {TARGET_TEST_ACCURACY} target; after iteration 10 000; "
+        f"{last_epoch.test_accuracy:.4f} at the tutorial's last epoch line, iteration "
+        f"{last_epoch.iteration}; the tutorial printed {TUTORIAL_TEST_ACCURACY})"
     )
 
 
@@ -84,6 +128,7 @@ def main() -> None:
     (x_train, y_train), (x_test, y_test), _ = load_dataset("mnist")
     data = ((x_train, y_train), (x_test, y_test))
     gradient_timing(x_train, y_train)
+    largest_allowed_check(x_train, y_train)
     blas_threads_ratio(data)
     tutorial_run(data)
 

@@ -44,7 +44,7 @@ def accuracy_figure(epochs: Sequence[dict], total_epochs: float | None = None) -
 def loss_figure(losses: Sequence[float], total_iterations: int | None = None) -> go.Figure:
     """Cross-entropy of each mini-batch: noisy, because each batch is different.
 
-    Above MAX_LOSS_POINTS iterations every k-th one is drawn (the title says so).
+    Above MAX_LOSS_POINTS iterations one in k is drawn (the title says so).
     """
     stride = max(1, -(-len(losses) // MAX_LOSS_POINTS))
     iterations = np.arange(1, len(losses) + 1)[::stride]
@@ -52,7 +52,7 @@ def loss_figure(losses: Sequence[float], total_iterations: int | None = None) ->
     figure.add_scatter(
         x=iterations, y=np.asarray(losses)[::stride], mode="lines", line=dict(color=LOSS_COLOUR)
     )
-    every = f", every {stride}th drawn" if stride > 1 else ""
+    every = f", one in {stride} drawn" if stride > 1 else ""
     figure.update_layout(title=f"Loss per iteration (one mini-batch each{every})", showlegend=False)
     figure.update_xaxes(title="iteration", range=[0, max(total_iterations or 0, len(losses), 1)])
     figure.update_yaxes(title="cross-entropy (nats)", rangemode="tozero")

@@ -1,4 +1,4 @@
-"""The From-scratch page in headless Chromium: a short training fills the tutorial's table live."""
+"""The From-scratch page in headless Chromium: the tutorial's table fills live; Stop; the check."""
 
 import re
 
@@ -14,31 +14,50 @@ pytestmark = pytest.mark.e2e
 TALL = {"width": 1400, "height": 2200}  # Streamlit scrolls inside the page: show it all
 
 
-def choose_digits(page: Page) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text="Data set").click()
-    page.get_by_role("option", name="Digits (offline)").click()
-    page.wait_for_url("**scratch_dataset=digits**")  # the rerun with digits has written the URL
+TABLE_STATE = """() => {
+    const table = document.querySelector('[data-testid=stCode]');
+    const lines = table ? table.innerText.split('train acc, test acc |').length - 1 : 0;
+    return {lines, done: document.body.innerText.includes('Done: run 1')};
+}"""  # read in one go, so a line count and "Done" always belong to the same moment
+
+
+def set_iterations(page: Page, iterations: int) -> None:
+    field = page.get_by_label("Iterations (1 to 50,000)")
+    field.fill(str(iterations))
+    field.press("Enter")
+    page.wait_for_url(f"**scratch_iterations={iterations}**")
     wait_for_app_run(page)
 
 
-def test_short_training_fills_the_table(page: Page, app_url):
-    """Start a 300-iteration run on digits: the status, the lines and the weights appear."""
+def watch_table_until_done(page: Page, timeout_ms: float = 180_000) -> list[dict]:
+    """What the table showed, every 200 ms from the start of a run to its "Done"."""
+    seen = []
+    for _ in range(int(timeout_ms / 200)):
+        seen.append(page.evaluate(TABLE_STATE))
+        if seen[-1]["done"]:
+            return seen
+        if seen[-1]["lines"] == 2 and [state["lines"] for state in seen].count(2) == 1:
+            screenshot(page, "scratch-train-live")  # once, mid-run, for a person to look at
+        page.wait_for_timeout(200)
+    raise AssertionError(f"no 'Done' within {timeout_ms / 1000:.0f} s; last seen {seen[-1]}")
+
+
+def test_mnist_training_fills_the_table_while_it_runs(page: Page, app_url):
+    """3 000 MNIST iterations: lines appear one epoch at a time before "Done", then all 6."""
     page.set_viewport_size(TALL)
     open_page(page, app_url, "scratch")
-    choose_digits(page)
     page.get_by_role("tab", name="3 · Train").click()
-    iterations = page.get_by_label("Iterations (1 to 50,000)")
-    iterations.fill("300")
-    iterations.press("Enter")
-    page.wait_for_url("**scratch_iterations=300**")
-    wait_for_app_run(page)
-    expect(page.get_by_label("Batch size (1 to 1,437)")).to_be_visible()  # digits, not MNIST
+    set_iterations(page, 3000)
+    expect(page.get_by_label("Batch size (1 to 60,000)")).to_be_visible()  # MNIST
     page.get_by_role("button", name="Start training").click()
-    expect(page.get_by_text(re.compile(r"^Done: run 1"))).to_be_visible(timeout=60_000)
-    table = page.get_by_test_id("stCode")
-    expect(table).to_contain_text("train acc, test acc | ")
-    # 300 iterations of 14 per epoch: evaluations at 0, 14, ..., 294 and at the end
-    assert table.inner_text().count("train acc, test acc |") == 23
+    seen = watch_table_until_done(page)
+    partial = {state["lines"] for state in seen if not state["done"]} & {1, 2, 3, 4, 5}
+    assert len(partial) >= 2, f"the table did not grow while the run went on: {seen}"
+    # epochs of 600 iterations: evaluations at 0, 600, ..., 2400 and at the end. "Done" can
+    # arrive a moment before the last table does, so wait for that rerun to end.
+    wait_for_app_run(page)
+    page.wait_for_function(f"() => ({TABLE_STATE})().lines === 6", timeout=30_000)
+    expect(page.get_by_text(re.compile(r"^Done: run 1 .*3,000 iterations"))).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "scratch-train")
 
@@ -54,11 +73,33 @@ def test_short_training_fills_the_table(page: Page, app_url):
     screenshot(page, "scratch-forward")
 
 
+def test_stop_ends_the_tutorial_run_early(page: Page, app_url):
+    """Stop the 10 000-iteration run after 2 epoch lines: "Stopped", fewer iterations, no error."""
+    page.set_viewport_size(TALL)
+    open_page(page, app_url, "scratch")
+    page.get_by_role("tab", name="3 · Train").click()
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_function(f"() => ({TABLE_STATE})().lines >= 2", timeout=120_000)
+    page.get_by_role("button", name="Stop").click()
+    stopped = page.get_by_text(re.compile(r"^Stopped: run 1 "))
+    expect(stopped).to_be_visible(timeout=30_000)
+    iterations = int(re.search(r"([\d,]+) iterations in", stopped.inner_text())[1].replace(",", ""))
+    assert 600 <= iterations < 10_000  # past the second epoch line, well short of the end
+    assert page.evaluate(TABLE_STATE)["lines"] >= 3  # and a line for the weights it kept
+    expect(page.get_by_role("button", name="Stop")).to_have_count(0)
+    expect_no_exception(page)
+    screenshot(page, "scratch-stopped")
+
+
 def test_gradient_check_table(page: Page, app_url):
     """The check prints one row per parameter and the measured ratio."""
     page.set_viewport_size(TALL)
     open_page(page, app_url, "scratch")
     page.get_by_role("tab", name="2 · Gradient check").click()
+    # what it will cost, before running: 784-10-10 has 7 960 parameters
+    expect(
+        page.get_by_text(re.compile(r"3 pictures 15,920 times: about \d+\.\d s"))
+    ).to_be_visible()
     page.get_by_role("button", name="Run the gradient check").click()
     expect(page.get_by_text("Numerical / backprop")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Last check: 784-10-10 sigmoid net")).to_be_visible()
