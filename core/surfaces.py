@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -228,3 +229,11 @@ def surface_grid(
     x1 = np.linspace(x1_min, x1_max, resolution)
     grid = np.stack(np.meshgrid(x0, x1), axis=-1)  # (len(x1), len(x0), 2)
     return x0, x1, surface.function(grid)
+
+
+@cache
+def highest_gap(surface: Surface) -> float:
+    """The largest f - min on the plot (its grid, corners included): a run whose loss
+    climbs above it has left the part of the surface the page shows."""
+    _, _, z = surface_grid(surface)
+    return float(z.max() - surface.min_value)

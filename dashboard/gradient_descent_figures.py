@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import make_colorscale, sequential
 
-from core.descent import DIVERGED, DescentResult, Regime
+from core.descent import BOUND_RULE, DIVERGED, DescentResult, Regime
 from core.optimizers import OPTIMIZERS
 from core.surfaces import Surface, get_surface, surface_grid
 
@@ -185,7 +185,7 @@ def _click_grid(surface_name: str, per_side: int = 41) -> dict:
 def _exit_annotation(surface: Surface, result: DescentResult, color: str) -> list[dict]:
     left = left_view(surface, result.path)
     if left is None:
-        if result.status != DIVERGED:
+        if result.divergence_rule != BOUND_RULE:
             return []
         left = len(result.path)  # blew up in one jump from the last kept point
         crossing = result.path[-1]

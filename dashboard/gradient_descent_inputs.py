@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.descent import MAX_STEPS, check_learning_rate
+from core.descent import MAX_STEPS, check_h, check_learning_rate
 from core.optimizers import OPTIMIZERS, HyperParameters
 from core.surfaces import DEFAULT_SURFACE, SURFACES
 
@@ -154,8 +154,10 @@ def read_request(state: dict) -> tuple[Request | None, list[str], list[str]]:
         warnings.append(f"{steps:,} steps is more than this page runs: capped at {MAX_STEPS:,}.")
         steps = MAX_STEPS
     h = state["gd_h"]
-    if h is None or not (h > 0 and math.isfinite(h)):
-        errors.append(f"h must be a positive step for the numerical gradient, got {h}.")
+    try:
+        h = check_h(h)
+    except ValueError as error:
+        errors.append(f"Numerical gradient: {error}.")
     try:
         hyper = HyperParameters(
             momentum=state["gd_momentum"],

@@ -5,7 +5,14 @@ import pandas as pd
 import streamlit as st
 
 from core.calculus import difference_errors, numerical_gradient_batch
-from core.descent import DIVERGED, DIVERGENCE_BOUND, MAX_STEPS, compare, quadratic_regime
+from core.descent import (
+    CONVERGED,
+    DIVERGED,
+    DIVERGING,
+    MAX_STEPS,
+    compare,
+    quadratic_regime,
+)
 from core.optimizers import OPTIMIZERS
 from core.surfaces import SURFACES, get_surface
 from dashboard import gradient_descent_figures as figures
@@ -25,6 +32,7 @@ from dashboard.url_state import seed_from_url, write_to_url
 TOLERANCE = 1e-6  # "steps to f − min ≤ 1e-6" in the comparison table
 H_VALUES = np.logspace(-14, 0, 43)  # the h axis of the numerical-vs-analytic plot
 KEEP = "session"  # widget values survive a visit to another page
+OUTCOME_STYLES = {CONVERGED: st.success, DIVERGED: st.error, DIVERGING: st.error}  # else warning
 
 first_visit = "gd_surface" not in st.session_state
 link_problems = seed_from_url(DEFAULTS, page="gradient_descent")
@@ -166,6 +174,7 @@ if request is None and "gd_last_request" in st.session_state:
     st.info("Fix the value above to run again; the plots show the last valid run.")
     request = st.session_state.gd_last_request
 elif request is None:  # a bad link on the very first visit: show the defaults meanwhile
+    st.info("Fix the value above to run it; meanwhile the plots show the default run.")
     request, _, _ = read_request(DEFAULTS)
 try:
     results = run(request)
@@ -199,15 +208,10 @@ with regime_slot:
         )
     st.caption(shown_surface.lesson)
 
-for result in results:
-    label = figures.run_label(result, by_rate)
-    if result.status == DIVERGED:
-        st.error(
-            f"{label}: **diverged at step {result.diverged_at}** (a coordinate passed "
-            f"±{DIVERGENCE_BOUND:.0e} or stopped being a finite number)."
-        )
-    elif len(results) == 1:
-        st.success(f"{label}: {result.describe()}; final loss {result.final_loss:.4g}.")
+for result in results:  # compare mode: the table has every outcome, only blow-ups are repeated
+    if len(results) == 1 or result.status in (DIVERGED, DIVERGING):
+        show_outcome = OUTCOME_STYLES.get(result.status, st.warning)
+        show_outcome(f"{figures.run_label(result, by_rate)}: {result.describe()}.")
 
 longest = max(result.steps_taken for result in results)
 st.session_state.gd_step = shown_step(st.session_state.gd_step, longest)

@@ -6,12 +6,20 @@ import numpy as np
 import pytest
 
 from core.descent import (
+    BOUND_RULE,
     CONVERGED,
+    DESCENDING,
     DIVERGED,
     DIVERGENCE_BOUND,
-    FINISHED,
+    DIVERGING,
+    GROWTH_RULE,
+    LOCAL_MINIMUM,
     MAX_STEPS,
+    NOT_CONVERGING,
+    PLATEAU,
+    SADDLE,
     STUCK,
+    check_h,
     compare,
     gradient_descent,
     quadratic_regime,
@@ -44,14 +52,21 @@ def test_tutorial_lr_10_diverges_with_its_step():
     assert result.diverged_at == first_past == 5
     assert result.steps_taken == first_past - 1
     assert np.isfinite(result.path).all() and np.isfinite(result.losses).all()
-    assert result.describe() == "diverged at step 5"
+    assert result.divergence_rule == BOUND_RULE
+    assert result.describe() == (
+        "diverged at step 5: a coordinate passed ±1e+06 or stopped being a finite number"
+    )
 
 
 def test_tutorial_lr_1e_10_barely_moves():
     """lr 1e-10: the tutorial prints about (-2.99999994, 3.99999992)."""
     result = gradient_descent(function_2, START, lr=1e-10, steps=100, gradient="numerical")
     np.testing.assert_allclose(result.final, [-2.99999994, 3.99999992], atol=1e-8)
-    assert result.status == FINISHED
+    assert result.status == DESCENDING
+    # enough digits to show that it fell at all
+    assert result.describe().startswith(
+        "still descending after 100 steps: f − min fell from 25 to 24.999999;"
+    )
 
 
 def test_numerical_and_analytic_paths_agree():
@@ -133,25 +148,102 @@ def test_elongated_bowl_regime_follows_its_steep_direction():
 
 
 def test_saddle_start_on_its_axis_gets_stuck_at_the_saddle():
-    """Started on x1 = 0 the gradient never has an x1 part: descent stops at (0, 0)."""
+    """Started on x1 = 0 the gradient never has an x1 part: descent stops at (0, 0), where f
+    curves down along x1 (curvature -1): a saddle, named as such, with its way down."""
     result = gradient_descent("saddle", (2.5, 0.0), lr=0.1, steps=300)
     np.testing.assert_allclose(result.final, [0, 0], atol=1e-9)
-    assert result.status == STUCK
+    assert result.status == SADDLE and result.status in STUCK
+    np.testing.assert_allclose(result.curvatures, [-1, 2], atol=1e-6)
+    assert result.describe().startswith(
+        "stuck at a saddle point near (0, 0): the gradient vanished, but f curves down "
+        "along ±(0, 1) (curvature -1)"
+    )
     nudged = gradient_descent("saddle", (2.5, 0.01), lr=0.1, steps=300)
     np.testing.assert_allclose(nudged.final, [0, 1], atol=1e-6)
     assert nudged.status == CONVERGED
 
 
 def test_wells_local_minimum_and_plateau():
-    """Near the shallow well descent settles there; on the plateau it does not move."""
+    """Near the shallow well descent settles there: gradient 0, curving up, 0.4 above the
+    global minimum. On the plateau it does not move: gradient and curvature both ~0."""
     wells = get_surface("wells")
     local = gradient_descent(wells, (-2.5, -2.0), lr=0.5, steps=500)
     np.testing.assert_allclose(local.final, wells.minima[1], atol=1e-6)
-    assert local.status == STUCK
+    assert local.status == LOCAL_MINIMUM
+    assert min(local.curvatures) > 1  # 0.6 * 4 / 0.5 = 2.4 along both axes, at the centre
     assert local.gap[-1] == pytest.approx(0.4, abs=0.01)
+    assert local.describe().startswith("stuck in a local minimum near (-1.5, -0.999)")
+    assert "f − min = 0.4 there: the global minimum is lower" in local.describe()
     plateau = gradient_descent(wells, (3.5, -3.5), lr=0.5, steps=500)
     assert np.linalg.norm(plateau.final - [3.5, -3.5]) < 1e-3
-    assert plateau.status == STUCK
+    assert plateau.status == PLATEAU
+    assert max(abs(value) for value in plateau.curvatures) < 1e-3
+    assert plateau.describe().startswith("stuck on a plateau near (3.5, -3.5)")
+    assert "yet f − min = 1:" in plateau.describe()
+
+
+def test_bowl_at_eta_one_is_a_bounded_oscillation():
+    """η = 1: x <- -x exactly, f stays 25 forever: neither descending nor diverging."""
+    result = gradient_descent("bowl", START, lr=1.0, steps=100)
+    assert result.status == NOT_CONVERGING
+    assert result.describe() == (
+        "bounded oscillation, not converging: f − min stays at 25 as it jumps back and forth"
+    )
+
+
+@pytest.mark.parametrize(
+    "lr, steps, status, since",
+    [
+        # gap_k = 25 * (1 - 2η)^(2k) passes 250 (10x the start, above the plot's 50)
+        (1.01, 100, DIVERGED, math.ceil(math.log(10) / math.log(1.02**2))),  # step 59
+        (1.05, 100, DIVERGED, math.ceil(math.log(10) / math.log(1.1**2))),  # step 13
+        (1.01, 50, DIVERGING, None),  # 25 -> 181: growing, not that far yet
+        (1.001, 100, DIVERGING, None),  # 25 -> 37.3
+    ],
+)
+def test_bowl_just_past_eta_one_is_never_called_descending(lr, steps, status, since):
+    """Past η = 1 the loss grows from the first step, long before a coordinate reaches 1e6:
+    the run is 'diverged at step k' by the growth rule, or 'diverging', with the numbers."""
+    result = gradient_descent("bowl", START, lr=lr, steps=steps)
+    gap = 25 * (1 - 2 * lr) ** (2 * np.arange(steps + 1))
+    np.testing.assert_allclose(result.gap, gap, rtol=1e-9)
+    assert result.status == status
+    assert "descending" not in result.describe()
+    if status == DIVERGED:
+        assert result.divergence_rule == GROWTH_RULE
+        assert result.diverged_at == since
+        assert result.steps_taken == steps  # finite: the whole path is kept
+        assert result.describe() == (
+            f"diverged at step {since}: from there on f − min stayed above 250, 10× its "
+            f"start value, and kept growing, to {gap[-1]:.3g} at step {steps}"
+        )
+    else:
+        assert result.describe() == (
+            f"diverging: f − min grew from 25 to {gap[-1]:.3g} in {steps} steps and is still rising"
+        )
+
+
+def test_a_bouncing_loss_on_a_bounded_surface_is_not_divergence():
+    """η = 5 from near the deep well: f − min jumps from 0.05 to a 4-cycle between 0.29 and
+    0.89 that creeps in the 6th digit. Bounded: 'not converging', never 'diverg…'."""
+    for steps in (50, 200, 1000):
+        result = gradient_descent("wells", (1.2, 1.6), lr=5.0, steps=steps)
+        assert result.status == NOT_CONVERGING
+        assert result.describe().startswith(
+            "bounded oscillation, not converging: f − min stays between 0.28"
+        )
+
+
+def test_rmsprop_bouncing_at_a_fixed_loss_is_not_descending():
+    """RMSprop with a constant η = 0.1 ends jumping across the bowl's minimum at |x| = 0.05:
+    its loss shrinks in the 7th digit, which is not 'still descending'."""
+    result = compare("bowl", START, [("rmsprop", 0.1)], 1000)[0]
+    np.testing.assert_allclose(np.abs(result.final), [0.05, 0.05], rtol=1e-5)
+    assert result.status == NOT_CONVERGING
+    assert result.describe() == (
+        "bounded oscillation, not converging: f − min stays at about 0.005 as it jumps back "
+        "and forth"
+    )
 
 
 def test_all_runs_diverging_stop_early_without_garbage():
@@ -187,6 +279,8 @@ def test_plain_function_in_three_dimensions():
         ({"init": (float("nan"), 1.0)}, "start point must be finite"),
         ({"init": (1e7, 1.0)}, "start point must be within"),
         ({"gradient": "numerical", "h": 0.0}, "h must be a positive step"),
+        ({"gradient": "numerical", "h": 1e-300}, "h must be between 1e-12 and 1, got 1e-300"),
+        ({"gradient": "numerical", "h": 2.0}, "h must be between 1e-12 and 1, got 2"),
         ({"gradient": "symbolic"}, "gradient must be 'analytic' or 'numerical'"),
         ({"optimizer": "adamw"}, "unknown optimizer"),
         ({"f": function_2}, "a plain function has no analytic gradient"),
@@ -202,3 +296,36 @@ def test_bad_arguments_get_a_student_message(kwargs, message):
 def test_compare_needs_a_run():
     with pytest.raises(ValueError, match="at least one optimizer"):
         compare("bowl", START, [], 10)
+
+
+@pytest.mark.parametrize(
+    "h, message",
+    [
+        (1e-300, "a smaller step is lost to rounding"),
+        (1e-13, "a smaller step is lost to rounding"),
+        (1.5, "a bigger step measures the slope far from x"),
+        (float("inf"), "a bigger step measures the slope far from x"),
+        (float("nan"), "h must be a positive step"),
+        ("tiny", "h must be a number"),
+    ],
+)
+def test_h_outside_its_range_is_refused_with_the_reason(h, message):
+    """h = 1e-300 would make x + h == x and a zero gradient: 'stuck' on the bowl. Refused."""
+    with pytest.raises(ValueError, match=message):
+        check_h(h)
+
+
+def test_h_at_the_ends_of_its_range_still_descends():
+    """h = 1e-12 is noisy but usable, h = 1 is exact on the bowl: both converge."""
+    for h in (1e-12, 1.0):
+        assert check_h(h) == h
+        result = gradient_descent("bowl", START, lr=0.1, steps=100, gradient="numerical", h=h)
+        assert result.status == CONVERGED
+
+
+def test_tiny_h_would_have_faked_a_stuck_run():
+    """Why the bound: with h = 1e-300 every central difference is 0 / 2h = 0."""
+    from core.calculus import numerical_gradient_batch
+
+    bowl = get_surface("bowl")
+    np.testing.assert_array_equal(numerical_gradient_batch(bowl.function, START, 1e-300), 0)

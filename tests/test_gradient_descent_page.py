@@ -1,5 +1,7 @@
 """The Gradient-descent lab through the real entry point: regimes, compare mode, bad input."""
 
+import json
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -28,6 +30,12 @@ def plots(app: AppTest) -> int:
     return len(app.get("plotly_chart"))
 
 
+def contour(app: AppTest) -> dict:
+    """The contour plot's figure as sent to the browser (after the η strip on a bowl)."""
+    charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return next(chart for chart in charts if chart["data"][0].get("type") == "contour")
+
+
 def test_opens_on_the_tutorial_bowl():
     """Defaults: the bowl from (-3, 4) with SGD, η = 0.1, 100 steps, which converges."""
     app = open_lab()
@@ -39,7 +47,7 @@ def test_opens_on_the_tutorial_bowl():
 
 @pytest.mark.parametrize(
     "rate, regime",
-    [(0.7, "oscillating"), (1.0, "bounded")],  # monotone: the default; diverging: below
+    [(0.7, "oscillating"), (1.0, "bounded"), (1.01, "diverging")],  # monotone: the default
 )
 def test_slider_names_the_regime_the_maths_predicts(rate, regime):
     """On the bowl the page says which of x <- (1 - 2η) x's regimes the slider is in."""
@@ -58,6 +66,80 @@ def test_divergence_is_reported_with_its_step():
     assert plots(app) == 6
 
 
+def test_eta_one_on_the_bowl_is_a_bounded_oscillation_not_a_success():
+    """η = 1: x <- -x, f stays 25. A warning that says so, no green box, no 'descending'."""
+    app = open_lab()
+    app.select_slider(key="gd_lr").set_value(1.0).run()
+    assert not app.exception
+    assert not app.success
+    assert (
+        "SGD: bounded oscillation, not converging: f − min stays at 25 as it jumps back and "
+        "forth." in texts(app.warning)
+    )
+    assert "descending" not in texts(app.warning)
+
+
+def test_eta_just_past_one_is_diverged_although_no_coordinate_blew_up():
+    """η = 1.01 for 100 steps: f − min 25 -> 1312, every point finite. An error that names
+    the step (59) and the rule, and the contour marks where the path left the plot (12)."""
+    app = open_lab()
+    app.select_slider(key="gd_lr").set_value(1.01).run()
+    assert not app.exception
+    assert not app.success
+    message = texts(app.error)
+    assert (
+        "SGD: diverged at step 59: from there on f − min stayed above 250, 10× its start "
+        "value, and kept growing, to 1.31e+03 at step 100." in message
+    )
+    assert "descending" not in message
+    # |x1| = 4 * 1.02^k passes the box's 5 at k = 12
+    annotations = [note["text"] for note in contour(app)["layout"]["annotations"]]
+    assert annotations == ["left the plot at step 12<br>diverged at step 59"]
+
+
+def test_fewer_steps_just_past_one_say_diverging():
+    """η = 1.01 for 50 steps: f − min has grown to 181 but not past 250: 'diverging'."""
+    app = open_lab(gd_lr=1.01, gd_steps=50)
+    assert not app.success
+    assert "SGD: diverging: f − min grew from 25 to 181 in 50 steps and is still rising." in texts(
+        app.error
+    )
+
+
+def test_bound_divergence_marks_where_the_path_left_the_plot():
+    """η = 1.5 on the bowl: x <- -2x leaves the box at step 1 and passes 1e6 at step 18."""
+    app = open_lab(gd_lr=1.5)
+    annotations = [note["text"] for note in contour(app)["layout"]["annotations"]]
+    assert annotations == ["left the plot at step 1<br>diverged at step 18"]
+    assert "diverged at step 18: a coordinate passed ±1e+06" in texts(app.error)
+
+
+def test_wells_default_start_is_stuck_in_a_local_minimum():
+    """Two wells from (-2.5, -2): it settles in the shallow well, 0.4 above the deep one."""
+    app = open_lab(gd_surface="wells")
+    assert not app.success
+    warning = texts(app.warning)
+    assert "SGD: stuck in a local minimum near (-1.5, -0.999)" in warning
+    assert "the global minimum is lower" in warning
+
+
+def test_wells_start_on_the_plateau_is_stuck_on_a_plateau():
+    """From (3.5, -3.5), where f is within 1e-6 of 1, the gradient is too small to move."""
+    app = open_lab(gd_surface="wells", gd_x0=3.5, gd_x1=-3.5)
+    assert not app.success
+    warning = texts(app.warning)
+    assert "SGD: stuck on a plateau near (3.5, -3.5)" in warning
+    assert "local minimum" not in warning
+
+
+def test_saddle_start_is_stuck_at_the_saddle():
+    """The saddle surface's own start (2.5, 0) rolls to (0, 0) and stops: named a saddle."""
+    app = open_lab(gd_surface="saddle")
+    warning = texts(app.warning)
+    assert "SGD: stuck at a saddle point near (0, 0)" in warning
+    assert "curves down along ±(0, 1)" in warning
+
+
 def test_compare_optimizers_table():
     """Six optimizers from one start: one table row each with steps to 1e-6 and outcome."""
     app = open_lab(gd_mode="optimizers", gd_steps=1000)
@@ -73,8 +155,9 @@ def test_compare_learning_rates_marks_the_diverging_one():
     app = open_lab(gd_mode="rates", gd_rates="0.1, 0.7, 1.5")
     table = app.dataframe[0].value
     assert list(table["η"]) == [0.1, 0.7, 1.5]
-    assert list(table["outcome"])[2] == "diverged at step 18"
-    assert "diverged at step 18" in texts(app.error)
+    assert list(table["outcome"])[2].startswith("diverged at step 18: a coordinate passed")
+    assert "SGD, η=1.5: diverged at step 18" in texts(app.error)
+    assert len(app.error) == 1  # the others are in the table, not repeated
 
 
 @pytest.mark.parametrize(
@@ -144,18 +227,33 @@ def test_start_outside_the_view_box():
 
 
 def test_non_finite_start_from_a_link():
-    """x0 = inf in a link: a clear error, and the default run is drawn meanwhile."""
+    """x0 = inf in a link: a clear error, and the page says the default run is drawn."""
     app = open_lab(gd_x0="inf")
     assert "The start point must be finite numbers" in texts(app.error)
+    assert "meanwhile the plots show the default run" in texts(app.info)
+    assert "SGD: converged: within tolerance from step 39" in texts(app.success)
     assert plots(app) == 6
 
 
-def test_h_zero_is_refused():
-    """h = 0 would divide by zero in the numerical gradient: refused by name."""
-    app = open_lab()
-    app.number_input(key="gd_h").set_value(0.0).run()
+@pytest.mark.parametrize(
+    "h, message",
+    [
+        (0.0, "h must be a positive step, got 0.0"),
+        (1e-300, "h must be between 1e-12 and 1, got 1e-300: a smaller step is lost to rounding"),
+        (5.0, "h must be between 1e-12 and 1, got 5: a bigger step measures the slope far"),
+    ],
+)
+def test_bad_h_is_refused_and_the_last_picture_stays(h, message):
+    """h = 0 divides by zero; h = 1e-300 makes x + h == x, a zero gradient that would pass
+    for 'stuck'; h = 5 is no local slope. Refused by name, the last numerical run stays."""
+    app = open_lab(gd_gradient="numerical", gd_lr=0.7)
+    before = [chart.proto.spec for chart in app.get("plotly_chart")]
+    app.number_input(key="gd_h").set_value(h).run()
     assert not app.exception
-    assert "h must be a positive step" in texts(app.error)
+    assert message in texts(app.error)
+    assert "the plots show the last valid run" in texts(app.info)
+    assert "SGD: converged: within tolerance from step 10" in texts(app.success)
+    assert [chart.proto.spec for chart in app.get("plotly_chart")] == before
 
 
 def test_bad_optimizer_setting():

@@ -22,19 +22,24 @@ def whole_page_screenshot(page: Page, name: str, charts: int) -> None:
 
 
 def test_learning_rate_past_one_diverges(page: Page, app_url):
-    """Arrow keys on the η slider from 0.9 to 1.5: the bowl run says 'diverged at step 18'."""
+    """Arrow keys on the η slider from 0.9 to just past 1, 1.01: the bowl run, which
+    oscillated into the minimum, now 'diverged at step 59' in a red box, its loss growing."""
     open_page(page, app_url, "gradient_descent?gd_lr=0.9")
     expect(page.get_by_text("SGD with η = 0.9: oscillating.")).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("SGD: converged")
     expect_no_exception(page)
     whole_page_screenshot(page, "gradient_descent_start", charts=6)
 
     thumb = page.get_by_test_id("stSlider").first.get_by_role("slider")
     thumb.focus()
-    for _ in range(LEARNING_RATES.index(1.5) - LEARNING_RATES.index(0.9)):
+    for _ in range(LEARNING_RATES.index(1.01) - LEARNING_RATES.index(0.9)):
         thumb.press("ArrowRight")
-    # x <- (1 - 2 * 1.5) x = -2x from (-3, 4): |x1| = 4 * 2^k passes 1e6 at k = 18
-    expect(page.get_by_text("diverged at step 18").first).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("SGD with η = 1.5: diverging.")).to_be_visible()
+    # x <- (1 - 2 * 1.01) x = -1.02 x: f - min = 25 * 1.0404^k passes 250 at k = 59
+    error = page.get_by_test_id("stAlertContentError")
+    expect(error).to_contain_text("SGD: diverged at step 59", timeout=30_000)
+    expect(error).to_contain_text("10× its start value")
+    expect(page.get_by_text("SGD with η = 1.01: diverging.")).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_have_count(0)
     wait_for_app_run(page)
     expect_no_exception(page)
     whole_page_screenshot(page, "gradient_descent_diverged", charts=6)
