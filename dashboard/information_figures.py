@@ -1,8 +1,10 @@
 """Plotly figures of the Information & loss lab: pure functions from numbers to figures.
 
-Each figure is written as one dict and validated once by `go.Figure(...)`: building
-it with update_layout/add_trace calls costs several times more, and the whole page
-must rerun in about 30 ms.
+Each figure is written as one dict and wrapped by `go.Figure(..., _validate=False)`:
+building it with update_layout/add_trace calls, or validating it, costs several
+times more (validation was a third of the page's rerun), and the whole page must
+rerun in about 30 ms. The dicts come from this code, not from the student, so the
+tests validate every builder's output once instead (tests/test_information.py).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ EMPTY_TEMPLATE = {"layout": {}}
 
 
 def _figure(data: list[dict], title: str, x_title: str, y_title: str, **layout) -> go.Figure:
-    """One validated figure with the lab's common layout."""
+    """One figure with the lab's common layout, not validated (the tests do that)."""
     base_layout = {
         "title": {"text": title, "font": {"size": 15}},
         "height": 320,
@@ -36,7 +38,9 @@ def _figure(data: list[dict], title: str, x_title: str, y_title: str, **layout) 
             base_layout[key] = {**base_layout[key], **value}
         else:
             base_layout[key] = value
-    return go.Figure({"data": data, "layout": base_layout})
+    # _validate is plotly's own switch (plotly.io uses it for templates): the figure's
+    # to_dict(), which st.plotly_chart calls, is then a plain copy
+    return go.Figure({"data": data, "layout": base_layout}, _validate=False)
 
 
 def _names(names) -> list[str]:

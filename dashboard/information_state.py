@@ -150,7 +150,8 @@ def text_changed(key: str) -> None:
     set_value(key, values)
     st.session_state[widget_key(key)] = text  # keep what the student typed, as typed
     st.session_state.preset = ""
-    if key == "p" and lab.MIN_CLASSES <= len(values) <= lab.MAX_CLASSES:
+    usable = all(0 <= value < np.inf for value in values)  # a typo changes no classes
+    if key == "p" and usable and lab.MIN_CLASSES <= len(values) <= lab.MAX_CLASSES:
         classes_typed(len(values))
 
 
@@ -158,7 +159,7 @@ def classes_typed(classes: int) -> None:
     """p, the truth, sets the classes: typing 3 numbers means 3 classes.
 
     A q of another length no longer fits, so it starts again from uniform, with a note
-    saying so. (A q typed with the wrong length is refused instead: p has the say.)
+    that keeps its old values. (A q typed with the wrong length is refused instead.)
     """
     set_value("n", classes)
     old_q = st.session_state.q
@@ -166,8 +167,9 @@ def classes_typed(classes: int) -> None:
         set_value("q", lab.uniform(old_q, classes, np.random.default_rng()))
         p, q = ("t", "y") if st.session_state.section == "sse" else ("p", "q")
         input_notes()["q"] = (
-            f"{p} now has {classes} classes, so {q} (which had {len(old_q)} values) was reset "
-            f"to uniform, 1/{classes} each: type or drag your prediction."
+            f"{p} now has {classes} classes, so {q} (which had {len(old_q)} values: "
+            f"{lab.format_numbers(old_q)}) was reset to uniform, 1/{classes} each: type or "
+            "drag your prediction."
         )
 
 

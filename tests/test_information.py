@@ -376,10 +376,11 @@ def test_parse_numbers_accepts_commas_and_spaces_and_names_the_bad_word():
 
 
 def test_figures_are_valid_plotly_with_the_current_points():
-    """Each builder gives a figure plotly accepts, and marks the probabilities it was given."""
+    """Every builder gives a figure plotly's validation accepts, marking the points it was given."""
     import plotly.graph_objects as go
 
     from dashboard import information_figures as figures
+    from dashboard.information_lab import confidence_sweep
 
     names, p = ["0", "1", "2"], np.array([0.2, 0.3, 0.5])
     curve = figures.surprisal_curve(p, names, 2.0, "bits", "t")
@@ -394,8 +395,19 @@ def test_figures_are_valid_plotly_with_the_current_points():
     assert "∞" in shares.layout.title.text  # ... and said in the title
     same = figures.surprisal_curve([0.25, 0.25, 0.5], names, 2.0, "bits", "t")
     assert list(same.data[1].text) == ["0 +1 more", "", "2"]  # equal points share one label
-    for figure in (curve, bernoulli, shares, figures.distribution_bars(names, p, p)):
-        go.Figure(figure.to_dict())  # validates again: raises on a bad property
+    sweep = confidence_sweep(p, np.array([0.0, 1.0, 0.0]), "e", points=9)
+    built = [
+        curve,
+        bernoulli,
+        shares,
+        same,
+        figures.distribution_bars(names, p, p),
+        figures.contribution_bars(names, [0.0, 0.5, 0.5]),
+        *figures.loss_and_gradient_curves(sweep, 0.3, "nats"),
+        figures.softmax_bars(names, p, p, 0.5),
+    ]
+    for figure in built:  # the page skips validation for speed: every builder is checked here
+        go.Figure(figure.to_dict())  # raises on a bad property
 
 
 def test_batch_cross_entropy_of_one_example_with_one_hot_target():

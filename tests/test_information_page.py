@@ -232,7 +232,8 @@ def test_typing_p_with_another_length_resets_q_to_uniform_with_a_note():
     type_into(app, "p", "0.9, 0.1")
     assert not app.error
     assert app.text_input(key=widget_key("q")).value == "0.5, 0.5"
-    assert "q (which had 4 values) was reset to uniform, 1/2 each" in messages(app.info)
+    note = "q (which had 4 values: 0.25, 0.25, 0.25, 0.25) was reset to uniform, 1/2 each"
+    assert note in messages(app.info)
     assert metrics(app)["Cross-entropy H(p, q)"] == "1.0000 bits"
     click(app, "normalise", index=1)  # the q buttons come second
     assert not app.error
@@ -355,6 +356,16 @@ def test_bad_p_gives_a_message_and_keeps_the_last_result(typed, message):
     app = type_into(open_lab(), "p", typed)
     assert message in messages(app.error)
     assert_kept_last_result(app, "Entropy H(p)", "1.7500 bits")
+
+
+def test_a_bad_p_of_another_length_leaves_the_classes_and_q_alone():
+    """A typo in p (a negative value, 3 entries) keeps the 4 classes and the student's q."""
+    app = open_lab({"section": "cross_entropy", "q": "0.1,0.2,0.3,0.4"})
+    type_into(app, "p", "0.5, -0.1, 0.6")
+    assert "negative value -0.1" in messages(app.error)
+    assert app.number_input(key=widget_key("n")).value == 4
+    assert app.text_input(key=widget_key("q")).value == "0.1, 0.2, 0.3, 0.4"
+    assert "reset to uniform" not in messages(app.info)
 
 
 def test_not_normalised_p_suggests_and_accepts_auto_normalise():
