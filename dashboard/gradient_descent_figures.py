@@ -1,11 +1,13 @@
 """Plotly figures of the Gradient-descent lab: contour with paths, 3-D view, field, loss, h.
 
-Traces are plain dicts (Plotly validates them once, in st.plotly_chart); the surface grids
-are cached per surface because they never change.
+Traces are plain dicts, built without Plotly's checks (the tests run them) and with their
+arrays already encoded; the surface grids are cached per surface because they never
+change; paths are thinned to about a point per pixel before they are sent.
 """
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 
 import numpy as np
@@ -18,7 +20,8 @@ from core.surfaces import Surface, get_surface, surface_grid
 
 COLORS = ("#e4572e", "#2e86ab", "#8e44ad", "#f3a712", "#29bf12", "#222222", "#d81b60", "#6d4c41")
 LOG_CONTOURS = {"rosenbrock", "wells"}  # values spread over decades: contour log10(f - min)
-ARROW_STEPS = 40  # steps drawn as arrows; later ones as a plain line, or arrows hide the path
+ARROW_STEPS = 40  # steps drawn as big arrows; later ones small, or arrows hide the path
+PIXELS = 500  # about how wide a plot is on screen: paths are thinned to a point per pixel
 FLOOR = 1e-18  # gaps below this are drawn at it: a log axis cannot show 0
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 BLUES = make_colorscale(sequential.Blues_r)  # spelled out: names like "Blues_r" need checks
@@ -40,6 +43,30 @@ def _grid(surface_name: str, resolution: int):
     x0, x1, z = surface_grid(surface, resolution)
     shown = np.log10(z - surface.min_value + 1e-3) if surface_name in LOG_CONTOURS else z
     return x0, x1, z, shown
+
+
+def drawn_points(pixels: np.ndarray, keep_first: int = 0) -> np.ndarray:
+    """Indices of the points of a line worth sending, given their screen positions (n, 2).
+
+    A point is kept once the line has travelled another pixel along its length since the
+    last one kept, so every dropped point lies within a pixel of a kept one and the line
+    looks the same: a run crawling into its minimum sends a few dozen points, not a
+    thousand on top of each other. The first keep_first points and the last are kept.
+    """
+    moves = np.linalg.norm(np.diff(pixels, axis=0), axis=1)
+    pixel_of = np.floor(np.concatenate([[0.0], np.cumsum(moves)]))
+    keep = np.ones(len(pixels), dtype=bool)
+    keep[1:] = pixel_of[1:] != pixel_of[:-1]
+    keep[: keep_first + 1] = True
+    keep[-1] = True
+    return np.flatnonzero(keep)
+
+
+def path_points(surface: Surface, path: np.ndarray) -> np.ndarray:
+    """drawn_points of a path on the contour plot (every arrow step kept)."""
+    x0_min, x0_max, x1_min, x1_max = surface.view_box
+    per_pixel = max(x0_max - x0_min, x1_max - x1_min) / PIXELS
+    return drawn_points(path / per_pixel, ARROW_STEPS)
 
 
 def left_view(surface: Surface, path: np.ndarray) -> int | None:
@@ -103,20 +130,23 @@ def contour_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
     for result, color in zip(results, colors):
         path = result.path
         label = run_label(result, by_rate)
-        # One trace per run: the line, with arrowheads on its first steps (size 0 after;
-        # the start has no previous point to aim from).
-        sizes = np.zeros(len(path))
-        sizes[1 : ARROW_STEPS + 1] = 11
+        shown = path_points(surface, path)
+        # One trace per run: the line, with arrowheads on its first steps and small ones
+        # after (the start has no previous point to aim from: size 0).
+        sizes = np.where(shown <= ARROW_STEPS, 11, 6).astype(np.int8)
+        sizes[0] = 0
         data.append(
             {
                 "type": "scatter",
-                "x": path[:, 0],
-                "y": path[:, 1],
+                "x": path[shown, 0],
+                "y": path[shown, 1],
+                "customdata": shown,
                 "mode": "lines+markers",
                 "line": {"color": color, "width": 2},
                 "marker": {"symbol": "arrow", "angleref": "previous", "size": sizes},
                 "name": label,
-                "hovertemplate": f"{label}<br>x=(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+                "hovertemplate": f"{label}, step %{{customdata}}<br>"
+                "x=(%{x:.4g}, %{y:.4g})<extra></extra>",
             }
         )
         here.append(path[min(step, len(path) - 1)])
@@ -235,9 +265,10 @@ def surface_figure(surface: Surface, results, step: int, by_rate: bool) -> go.Fi
         left = left_view(surface, result.path)
         path = result.path[:left]  # a point off the box would squash the whole view
         losses = result.losses[: len(path)]
-        pieces.append(np.column_stack([path, losses]))
+        shown = path_points(surface, path)
+        pieces.append(np.column_stack([path[shown], losses[shown]]))
         pieces.append(np.full((1, 3), np.nan))
-        shades.append(np.full(len(path) + 1, index))
+        shades.append(np.full(len(shown) + 1, index, dtype=np.int8))
         if step < len(path):
             here.append((path[step, 0], path[step, 1], losses[step], color))
     lines = np.concatenate(pieces)
@@ -377,11 +408,18 @@ def _field_figure(surface_name: str) -> go.Figure:
 
 def loss_figure(results, step: int, tolerance: float, by_rate: bool) -> go.Figure:
     data = []
-    for result, color in zip(results, run_colors(len(results))):
+    gaps = [np.maximum(result.gap, FLOOR) for result in results]
+    logs = [np.log10(gap) for gap in gaps]
+    longest = max(len(gap) for gap in gaps)
+    decades = max(max(log.max() for log in logs) - min(log.min() for log in logs), 1.0)
+    per_pixel = np.array([max(longest - 1, 1), decades]) / PIXELS  # as the axes will scale
+    for result, gap, log, color in zip(results, gaps, logs, run_colors(len(results))):
+        shown = drawn_points(np.column_stack([np.arange(len(log)), log]) / per_pixel)
         data.append(
             {
-                "type": "scatter",  # x is the index: the step
-                "y": np.maximum(result.gap, FLOOR),
+                "type": "scatter",
+                "x": shown,  # the steps kept
+                "y": gap[shown],
                 "mode": "lines",
                 "line": {"color": color, "width": 2},
                 "name": run_label(result, by_rate),
@@ -566,6 +604,53 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
 
     The traces here are fixed code, so they are checked once, in the tests (which set
     VALIDATE), not again on every slider move. `_validate` is the switch Plotly's own
-    Figure constructor reads (plotly.basedatatypes.BaseFigure).
+    Figure constructor reads (plotly.basedatatypes.BaseFigure). Unchecked, the arrays are
+    also sent already encoded (see _typed_arrays); the tests compare the JSON of both ways.
     """
+    if not VALIDATE:
+        data = [_typed_arrays(trace) for trace in data]
     return go.Figure({"data": data, "layout": layout}, _validate=VALIDATE)
+
+
+# Plotly's short names for the dtypes it sends as binary (_plotly_utils.utils)
+TYPED_ARRAY_DTYPES = {"int8": "i1", "int16": "i2", "int32": "i4", "uint8": "u1", "float64": "f8"}
+TYPED_ARRAY_DTYPES |= {"uint16": "u2", "uint32": "u4", "float32": "f4"}
+
+
+def _typed_arrays(properties: dict) -> dict:
+    """NumPy arrays replaced by the {"dtype", "bdata"} form Plotly would send them in.
+
+    st.plotly_chart has Plotly copy the figure and encode every array on each rerun, with
+    checks that cost far more than the encoding; encoded here, the copy is of a string.
+    """
+    return {
+        key: _typed_array(value)
+        if isinstance(value, np.ndarray)
+        else _typed_arrays(value)
+        if isinstance(value, dict)
+        else value
+        for key, value in properties.items()
+    }
+
+
+def _typed_array(values: np.ndarray):
+    """One array as Plotly encodes it (to_typed_array_spec): int64 narrowed, base64 bytes."""
+    if values.size == 0:
+        return values
+    if values.dtype == np.int64:  # as Plotly does: the smallest int type that holds it
+        narrow = next((kind for kind in (np.int8, np.int16, np.int32) if _fits(values, kind)), None)
+        if narrow is None:
+            return values
+        values = values.astype(narrow)
+    code = TYPED_ARRAY_DTYPES.get(str(values.dtype))
+    if code is None:
+        return values
+    spec = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(values)).decode()}
+    if values.ndim > 1:
+        spec["shape"] = str(values.shape)[1:-1]
+    return spec
+
+
+def _fits(values: np.ndarray, kind) -> bool:
+    limits = np.iinfo(kind)
+    return limits.min <= values.min() and values.max() <= limits.max

@@ -96,3 +96,26 @@ def test_difference_errors_show_truncation_then_rounding():
     np.testing.assert_allclose(central[:2], hs[:2] ** 2 * np.e / 6, rtol=0.05)
     # h = 1e-13: rounding, not truncation, so the error is worse than at h = 1e-2
     assert central[2] > central[1] and forward[2] > 1e6 * hs[2] * np.e / 2
+
+
+def test_difference_errors_equal_one_h_at_a_time():
+    """All h in one array: the same numbers, to the last bit, as a loop over h would give."""
+
+    def f(points):
+        return np.sin(points[..., 0]) * points[..., 1] ** 3
+
+    def gradient(points):
+        x0, x1 = points[..., 0], points[..., 1]
+        return np.stack([np.cos(x0) * x1**3, 3 * np.sin(x0) * x1**2], axis=-1)
+
+    point, hs = np.array([0.7, -1.3]), np.logspace(-14, 0, 15)
+    central, forward = difference_errors(f, gradient, point, hs)
+    for index, h in enumerate(hs):
+        for errors, scheme in ((central, "central"), (forward, "forward")):
+            one = numerical_gradient_batch(f, point, h, scheme=scheme)
+            assert errors[index] == np.abs(one - gradient(point)).max()
+
+
+def test_difference_errors_refuse_a_bad_h():
+    with pytest.raises(ValueError, match="every h must be a positive step"):
+        difference_errors(lambda p: p.sum(-1), lambda p: np.ones_like(p), np.ones(2), [1e-3, 0])
