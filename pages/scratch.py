@@ -37,7 +37,7 @@ from dashboard.scratch_figures import (
     weights_figure,
 )
 from dashboard.scratch_latex import latex_matrix
-from dashboard.scratch_training import start_training, tutorial_table
+from dashboard.scratch_training import single_threaded_blas, start_training, tutorial_table
 from dashboard.url_state import seed_from_url, write_to_url
 
 MAX_CHECK_EXAMPLES = 100  # pictures in the check's batch, whatever the net
@@ -229,11 +229,13 @@ with check_tab:
     else:
         check_x, check_t = flatten_images(x_train[:check_examples]), y_train[:check_examples]
         evaluations = picture_passes(check_net.parameter_count, 1)
-        estimate = estimate_numerical_seconds(check_net, check_x, check_t)
+        with single_threaded_blas():  # as the check runs
+            estimate = estimate_numerical_seconds(check_net, check_x, check_t)
         st.caption(
             f"{check_net.parameter_count:,} parameters → the numerical gradient computes the "
             f"loss of these {check_examples} pictures {evaluations:,} times: about "
-            f"{estimate:.1f} s (one loss timed just now, times {evaluations:,}). At most "
+            f"{estimate:.1f} s (one loss timed just now, times {evaluations:,}; longer while "
+            f"the server is busy). At most "
             f"{MAX_CHECK_PARAMETERS:,} parameters and {MAX_CHECK_PICTURE_PASSES:,} "
             "pictures through the net (2 × parameters × pictures) per check."
         )
@@ -244,9 +246,11 @@ with check_tab:
         key="scratch_check_run",
     )
     if run_check and check_net is not None:
-        with st.spinner(
-            f"Nudging {check_net.parameter_count:,} parameters twice each (about {estimate:.0f} s)…"
-        ):
+        nudging = (
+            f"Nudging {check_net.parameter_count:,} parameters twice each (about {estimate:.1f} s)…"
+        )
+        # thousands of tiny products: a second BLAS thread would only spin
+        with st.spinner(nudging), single_threaded_blas():
             result = gradient_check(
                 check_net,
                 check_x,
