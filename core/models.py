@@ -9,6 +9,7 @@ Keras is imported inside the functions, so `import core.models` is instant.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,11 @@ IMAGE_SHAPE = (28, 28)
 NUM_CLASSES = 10
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 MAX_HIDDEN_LAYERS = 4
+# Keras draws the seeds of unseeded initializers and dropout layers from Python's global
+# `random`, and fit's shuffle from TensorFlow's global seed: a build or a seeding in another
+# thread between `set_random_seed` and the build would change a seeded run's weights. Seeded
+# runs hold this lock from seeding until fit has drawn its shuffle seed; every build takes it.
+SEEDING_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -123,8 +129,11 @@ def build_model(config: ModelConfig, name: str | None = None):
     import keras
     from keras import layers
 
-    stack = FAMILIES[config.family](config, layers)
-    return keras.Sequential([keras.Input(shape=IMAGE_SHAPE), *stack], name=name or config.family)
+    with SEEDING_LOCK:
+        stack = FAMILIES[config.family](config, layers)
+        return keras.Sequential(
+            [keras.Input(shape=IMAGE_SHAPE), *stack], name=name or config.family
+        )
 
 
 def describe_model(config: ModelConfig) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ import numpy as np
 from core.data import load_dataset, spec_for
 from core.models import (
     OPTIMIZERS,
+    SEEDING_LOCK,
     ModelConfig,
     build_model,
     check_model_config,
@@ -231,7 +233,34 @@ class RunResult:
     test_labels: np.ndarray | None  # the first len(test_labels) images of the test split
 
 
-def _progress_callback(context, config: TrainConfig, steps: int, state: dict):
+class _SeededStart:
+    """Holds core.models.SEEDING_LOCK from seeding until fit has built its shuffled input.
+
+    `release` is called once fit begins (the shuffle seed is drawn by then), so other
+    runs only wait for a build, never for a whole training; leaving the block releases
+    it too, in case fit failed before it began.
+    """
+
+    def __init__(self):
+        self._held = False
+
+    def __enter__(self) -> _SeededStart:
+        SEEDING_LOCK.acquire()
+        self._held = True
+        return self
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            SEEDING_LOCK.release()
+
+    def __exit__(self, *exception) -> None:
+        self.release()
+
+
+def _progress_callback(
+    context, config: TrainConfig, steps: int, state: dict, on_train_begin: Callable[[], None]
+):
     """A Keras callback that reports to `context` and obeys its stop flag; no UI here.
 
     It is `async_safe`: Keras runs its batch-end calls on a thread pool, so reading
@@ -248,6 +277,7 @@ def _progress_callback(context, config: TrainConfig, steps: int, state: dict):
         async_safe = True
 
         def on_train_begin(self, logs=None):
+            on_train_begin()
             state["started"] = time.perf_counter()
 
         def on_epoch_begin(self, epoch, logs=None):
@@ -322,24 +352,25 @@ def train(config: TrainConfig, context=None) -> RunResult:
 
     context.report(phase="preparing data")
     data = prepare_data(config)
-    keras.utils.set_random_seed(config.seed)
-    model = compile_model(build_model(config.model), config.optimizer, config.learning_rate)
     steps = steps_per_epoch(config)
     state: dict[str, Any] = {"epoch": 0, "batches": 0, "epoch_seconds": [], "epochs_done": 0}
-    callback = _progress_callback(context, config, steps, state)
     validation = (data.x_val, data.y_val) if len(data.x_val) else None
-    context.report(phase="training", epochs=config.epochs, batches=steps, fraction=0.0)
-    started = time.perf_counter()
-    history = model.fit(
-        data.x_train,
-        data.y_train,
-        batch_size=config.batch_size,
-        epochs=config.epochs,
-        validation_data=validation,
-        shuffle=True,
-        callbacks=[callback],
-        verbose=0,
-    )
+    with _SeededStart() as seeded:  # same seed -> same weights, dropout masks and shuffles
+        keras.utils.set_random_seed(config.seed)
+        model = compile_model(build_model(config.model), config.optimizer, config.learning_rate)
+        callback = _progress_callback(context, config, steps, state, seeded.release)
+        context.report(phase="training", epochs=config.epochs, batches=steps, fraction=0.0)
+        started = time.perf_counter()
+        history = model.fit(
+            data.x_train,
+            data.y_train,
+            batch_size=config.batch_size,
+            epochs=config.epochs,
+            validation_data=validation,
+            shuffle=True,
+            callbacks=[callback],
+            verbose=0,
+        )
     seconds = time.perf_counter() - started
     context.report(phase="evaluating on the test images")
 

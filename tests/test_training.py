@@ -2,6 +2,8 @@
 
 import math
 import re
+import threading
+from dataclasses import replace
 
 import keras
 import numpy as np
@@ -9,7 +11,7 @@ import pytest
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
 from core.ledger import COLUMNS, ledger_csv, ledger_row
-from core.models import ModelConfig
+from core.models import ModelConfig, build_model
 from core.presets import PRESETS, preset_for
 from core.training import (
     DIVERGED,
@@ -151,6 +153,37 @@ def test_same_seed_gives_the_same_curves(real_data_dir):
     train(config, first)
     train(config, second)
     np.testing.assert_allclose(first.series["batch_loss"], second.series["batch_loss"], rtol=1e-6)
+
+
+def test_same_seed_same_curves_while_other_runs_and_builds_happen(real_data_dir):
+    """Keras draws unseeded initializer and dropout seeds from process-wide state: a run
+    started while another run seeds and builds, and while a page thread keeps building
+    models, still gives exactly the curves of the same run alone."""
+    config = TrainConfig(
+        "mnist", ModelConfig("mlp", 1, 32, "relu", 0.2), "adam", 1e-3, 50, 1, 1_000, 0.1, seed=3
+    )
+    config = replace(config, test_size=200)
+    alone = QuietContext()
+    train(config, alone)
+    stop_building = threading.Event()
+
+    def keep_building():
+        while not stop_building.is_set():
+            build_model(ModelConfig("softmax"))
+
+    builder = threading.Thread(target=keep_building)
+    other = threading.Thread(target=train, args=(replace(config, seed=9), QuietContext()))
+    builder.start()
+    other.start()
+    crowded = QuietContext()
+    try:
+        train(config, crowded)
+    finally:
+        stop_building.set()
+        builder.join()
+        other.join()
+    for name in ("batch_loss", "batch_accuracy", "epoch_val_loss", "epoch_val_accuracy"):
+        assert crowded.series[name] == alone.series[name], name
 
 
 class StopAfter(QuietContext):
