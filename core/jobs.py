@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_JOBS_VARIABLE = "DASHBOARD_MAX_JOBS"
+DEFAULT_MAX_JOBS = 2
 
 QUEUED, RUNNING, DONE, STOPPED, FAILED = "queued", "running", "done", "stopped", "failed"
 FINISHED = (DONE, STOPPED, FAILED)
@@ -186,10 +187,34 @@ _default_queue: JobQueue | None = None
 _default_queue_lock = threading.Lock()
 
 
+def whole_number_setting(variable: str, default: int, minimum: int = 1) -> tuple[int, str | None]:
+    """$variable as a whole number >= minimum, or the default and a sentence saying why."""
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default, None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        return default, (
+            f"{variable}={raw!r} must be a whole number of at least {minimum}; using {default}."
+        )
+    return value, None
+
+
+def max_jobs_setting() -> tuple[int, str | None]:
+    """How many jobs may run at once ($DASHBOARD_MAX_JOBS), and a problem with it if any."""
+    return whole_number_setting(MAX_JOBS_VARIABLE, DEFAULT_MAX_JOBS)
+
+
 def default_queue() -> JobQueue:
-    """The one queue of this server process; its size comes from $DASHBOARD_MAX_JOBS (2)."""
+    """The one queue of this server process; its size comes from $DASHBOARD_MAX_JOBS (2).
+
+    A bad value never stops a job from starting: the default is used (the pages say so).
+    """
     global _default_queue
     with _default_queue_lock:
         if _default_queue is None:
-            _default_queue = JobQueue(int(os.environ.get(MAX_JOBS_VARIABLE, "2")))
+            _default_queue = JobQueue(max_jobs_setting()[0])
         return _default_queue

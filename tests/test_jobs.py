@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from core.jobs import DONE, FAILED, QUEUED, RUNNING, STOPPED, Job, JobQueue
+from core import jobs
+from core.jobs import DONE, FAILED, QUEUED, RUNNING, STOPPED, Job, JobQueue, max_jobs_setting
 
 
 def wait_until(condition, timeout=5.0):
@@ -100,3 +101,24 @@ def test_stopping_a_queued_job_frees_its_place():
 def test_queue_size_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         JobQueue(0)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 2), ("", 2), ("3", 3), (" 1 ", 1)])
+def test_max_jobs_comes_from_the_environment(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("DASHBOARD_MAX_JOBS", raising=False)
+    else:
+        monkeypatch.setenv("DASHBOARD_MAX_JOBS", value)
+    assert max_jobs_setting() == (expected, None)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5"])
+def test_a_bad_max_jobs_falls_back_to_the_default_and_says_why(monkeypatch, value):
+    """The server never refuses to train over a bad setting: the default is used, and named."""
+    monkeypatch.setenv("DASHBOARD_MAX_JOBS", value)
+    monkeypatch.setattr(jobs, "_default_queue", None)
+    assert max_jobs_setting() == (
+        2,
+        f"DASHBOARD_MAX_JOBS={value!r} must be a whole number of at least 1; using 2.",
+    )
+    assert jobs.default_queue().max_running == 2
