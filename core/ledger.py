@@ -34,9 +34,17 @@ def _rounded(value: float | None, digits: int = 4) -> float | None:
 
 
 def ledger_row(
-    run: int, config: TrainConfig, result=None, error: str | None = None
+    run: int,
+    config: TrainConfig,
+    result=None,
+    error: str | None = None,
+    status: str | None = None,
 ) -> dict[str, Any]:
-    """A run's line: its settings, and the numbers of `result` (a RunResult) if it got one."""
+    """A run's line: its settings, and the numbers of `result` (a RunResult) if it got one.
+
+    Without a result the status is `status` (e.g. "stopped" before training began),
+    else "failed", followed by `error` when given.
+    """
     row = {
         "run": run,
         "data set": spec_for(config.dataset).title,
@@ -51,7 +59,7 @@ def ledger_row(
         "train acc": _rounded(result.train_accuracy) if result is not None else None,
         "val acc": _rounded(result.val_accuracy) if result is not None else None,
         "test acc": _rounded(result.test_accuracy) if result is not None else None,
-        "status": result.status if result is not None else FAILED,
+        "status": result.status if result is not None else (status or FAILED),
     }
     if error is not None:
         row["status"] = f"{FAILED}: {error}"

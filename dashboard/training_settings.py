@@ -20,6 +20,8 @@ SAVED_KEY = "train_saved_settings"
 # 1, 2, 5 per decade from 1e-5 to 10: a log slider with round numbers
 LEARNING_RATES = [float(f"{m}e{e}") for e in range(-5, 2) for m in (1, 2, 5)][:-2]
 WIDTHS = [16, 32, 64, 128, 256, 512, 1024]
+# powers of two plus the tutorials' 50 and 100, from 1 (pure SGD) to MAX_BATCH_SIZE
+BATCH_SIZES = [1, 2, 4, 8, 16, 32, 50, 64, 100, 128, 256, 512, MAX_BATCH_SIZE]
 
 DEFAULTS = {  # the fast softmax preset: a first run takes seconds
     "train_dataset": "mnist",
@@ -38,8 +40,8 @@ DEFAULTS = {  # the fast softmax preset: a first run takes seconds
 }
 
 
-def nearest_learning_rate(value: float) -> float:
-    return min(LEARNING_RATES, key=lambda option: abs(math.log10(option) - math.log10(value)))
+def nearest_on_log_scale(options: list, value: float):
+    return min(options, key=lambda option: abs(math.log10(option) - math.log10(value)))
 
 
 def restore_settings() -> list[str]:
@@ -70,7 +72,7 @@ def restore_settings() -> list[str]:
         )
         st.session_state["train_learning_rate"] = DEFAULTS["train_learning_rate"]
     elif rate not in LEARNING_RATES:
-        st.session_state["train_learning_rate"] = nearest_learning_rate(rate)
+        st.session_state["train_learning_rate"] = nearest_on_log_scale(LEARNING_RATES, rate)
         if not 1e-5 <= rate <= 10:
             problems.append(f"Learning rate {rate:g} is outside 1e-5…10; using the nearest.")
     for key, low, high in (
@@ -85,6 +87,11 @@ def restore_settings() -> list[str]:
                 f"{key.removeprefix('train_')} must be {low}…{high}; using the default."
             )
             st.session_state[key] = DEFAULTS[key]
+    batch_size = st.session_state["train_batch_size"]
+    if batch_size not in BATCH_SIZES:
+        nearest = nearest_on_log_scale(BATCH_SIZES, batch_size)
+        problems.append(f"Batch size {batch_size} is not on the slider; using {nearest}.")
+        st.session_state["train_batch_size"] = nearest
     for key, high in (("train_dropout_rate", 0.8), ("train_validation_split", 0.5)):
         if not 0 <= st.session_state[key] <= high:
             problems.append(f"{key.removeprefix('train_')} must be 0…{high}; using the default.")
@@ -169,8 +176,8 @@ def settings_widgets() -> None:
         key="train_learning_rate",
         format_func=lambda v: f"{v:g}",
     )
+    st.select_slider("Batch size (images per step)", BATCH_SIZES, key="train_batch_size")
     left, right = st.columns(2)
-    left.number_input("Batch size", 1, MAX_BATCH_SIZE, key="train_batch_size")
     right.number_input("Epochs", 0, MAX_EPOCHS, key="train_epochs")
     left.number_input("Training subset (images)", 0, 60_000, step=1000, key="train_subset_size")
     right.number_input("Random seed", 0, 1_000_000, key="train_seed")

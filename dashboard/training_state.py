@@ -12,13 +12,20 @@ from typing import Any
 
 import streamlit as st
 
+from core.codegen import script_for
 from core.data import spec_for
-from core.jobs import FAILED, Job
+from core.jobs import STOPPED, Job, max_jobs_setting
 from core.ledger import ledger_row
 from core.models import describe_model
 from core.training import DIVERGED, RunResult, TrainConfig, train
-from dashboard.session_models import SessionModel, add_session_model, find_session_model
+from dashboard.session_models import (
+    MAX_SESSION_MODELS,
+    SessionModel,
+    add_session_model,
+    find_session_model,
+)
 from dashboard.tensorflow_runtime import freeze_tensorflow_objects
+from dashboard.training_watchdog import grace_setting, watch_session
 
 JOB_KEY = "train_job"
 RUNS_KEY = "train_runs"
@@ -32,8 +39,9 @@ class Run:
     preset: str | None  # core.presets key it came from
     row: dict[str, Any]  # its ledger line
     series: dict[str, list] = field(default_factory=dict)  # its curves
-    result: RunResult | None = None  # None when it failed before training
-    error: str | None = None
+    result: RunResult | None = None  # None when it failed or was stopped before training
+    error: str | None = None  # why it failed
+    script: str | None = None  # "show code", written once from its own model
 
     @property
     def label(self) -> str:
@@ -75,6 +83,11 @@ def notices() -> list[str]:
     return st.session_state.setdefault(NOTICES_KEY, [])
 
 
+def server_setting_problems() -> list[str]:
+    """Bad server settings (environment variables), each saying which default is used."""
+    return [problem for _, problem in (max_jobs_setting(), grace_setting()) if problem]
+
+
 def _work(config: TrainConfig):
     def work(context):
         context.report(phase="importing TensorFlow (slow only the first time)")
@@ -86,9 +99,18 @@ def _work(config: TrainConfig):
 
 
 def start_run(config: TrainConfig, preset: str | None) -> PendingRun:
-    """Start training in a background job; the caller has checked nothing else runs."""
+    """Start training in a background job, after collecting the last one if it has ended.
+
+    A job can end between the page's first look and the Train click: collecting it
+    here keeps its ledger line, its model and its number. Raises RuntimeError while
+    a run is still training (the page checks `is_training()` first and says so).
+    """
+    collect_finished()
+    if is_training():
+        raise RuntimeError("a run is already training in this session")
     number = len(runs()) + 1
     job = Job(_work(config), name=f"train-{number}").start()
+    watch_session(job)  # a closed tab must not keep a trainer busy
     current = PendingRun(job, number, config, preset)
     st.session_state[JOB_KEY] = current
     return current
@@ -102,17 +124,8 @@ def collect_finished() -> Run | None:
     current.collected = True
     snapshot = current.job.snapshot()
     result: RunResult | None = snapshot.result
-    if snapshot.state == FAILED or result is None:
-        error = snapshot.error or "stopped before training started"
-        run = Run(
-            current.number,
-            current.config,
-            current.preset,
-            ledger_row(current.number, current.config, error=error),
-            snapshot.series,
-            None,
-            error,
-        )
+    if result is None:
+        run = _untrained_run(current, snapshot)
     else:
         run = Run(
             current.number,
@@ -122,21 +135,36 @@ def collect_finished() -> Run | None:
             snapshot.series,
             result,
         )
+        run.script = script_for(
+            current.config,
+            title=f"Reproduces {run.label} of the Training studio",
+            model=result.model,
+        )
         if result.status != DIVERGED:
-            dropped = add_session_model(
-                SessionModel(
-                    run.label,
-                    result.model,
-                    current.config.dataset,
-                    result.class_names,
-                    result.test_accuracy,
-                )
-            )
-            if dropped is not None:
-                notices().append(
-                    f"The session keeps a bounded number of models: {dropped.label} was "
-                    "dropped to make room (its ledger line and curves stay)."
-                )
+            _keep_model(run, result)
         result.model = None  # the session-model list owns it, so dropping it frees memory
     runs().append(run)
     return run
+
+
+def _untrained_run(current: PendingRun, snapshot) -> Run:
+    """A job that ended without a result: stopped while queued, or failed."""
+    if snapshot.state == STOPPED:
+        row = ledger_row(current.number, current.config, status=STOPPED)
+        return Run(current.number, current.config, current.preset, row, snapshot.series)
+    error = snapshot.error or "ended without a result"
+    row = ledger_row(current.number, current.config, error=error)
+    return Run(current.number, current.config, current.preset, row, snapshot.series, None, error)
+
+
+def _keep_model(run: Run, result: RunResult) -> None:
+    dropped = add_session_model(
+        SessionModel(
+            run.label, result.model, run.config.dataset, result.class_names, result.test_accuracy
+        )
+    )
+    if dropped is not None:
+        notices().append(
+            f"The session keeps its {MAX_SESSION_MODELS} newest models: {dropped.label} was "
+            "dropped to make room (its ledger line and curves stay)."
+        )

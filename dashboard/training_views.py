@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.codegen import script_for
 from core.data import load_dataset
 from core.jobs import QUEUED, RUNNING
 from core.ledger import ledger_csv
@@ -72,7 +71,10 @@ def run_summary(run: Run) -> None:
     """Status line, the headline numbers, and the tutorial's number when it was a preset."""
     result = run.result
     if result is None:
-        st.error(f"Run {run.number} failed: {run.error}")
+        if run.error is None:
+            st.warning(f"Run {run.number} was stopped before training started: nothing to show.")
+        else:
+            st.error(f"Run {run.number} failed: {run.error}")
         return
     if result.status == DIVERGED:
         st.error(f"Run {run.number} {result.message}.")
@@ -146,7 +148,10 @@ def inside_view(run: Run) -> None:
     """Confusion matrix, per-class accuracy, mistakes, weight pictures, code and model."""
     result = run.result
     if result is None or result.test_probabilities is None:
-        st.info("This run has no test predictions to look at (it failed or diverged).")
+        st.info(
+            "This run has no test predictions to look at (it failed, diverged, or was "
+            "stopped before training started)."
+        )
         return
     names = result.class_names
     predictions = result.test_probabilities.argmax(axis=1)
@@ -209,7 +214,7 @@ def weights_view(run: Run) -> None:
 
 
 def code_and_model(run: Run) -> None:
-    script = script_for(run.config, title=f"Reproduces {run.label} of the Training studio")
+    script = run.script  # written when the run ended, from its own model: nothing is built here
     st.code(script, language="python")
     left, right = st.columns(2)
     left.download_button(

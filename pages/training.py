@@ -34,6 +34,8 @@ st.markdown(
 )
 
 state.collect_finished()  # a run that ended while this page was not looking
+for problem in state.server_setting_problems():
+    st.warning(f"Server setting: {problem}")
 for problem in seed_from_url(DEFAULTS, page="training") + restore_settings():
     st.warning(problem)
 while state.notices():
