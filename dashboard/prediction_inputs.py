@@ -23,6 +23,21 @@ CANVAS_MOUNT_KEY = "prediction_canvas_mount"  # strokes given to the canvas when
 PHOTO_KEY = "prediction_photo"  # (file_id, name, brightness) of the last photo that decoded
 PHOTO_ERROR_KEY = "prediction_photo_error"  # (file_id, message) of the last one that did not
 CANVAS_SIDE = 280  # 10x the model's 28 px, big enough to draw with a mouse
+BRUSH_KEY = "prediction_brush"
+PICK_CLASS_KEY = "prediction_pick_class"
+# Widgets shown for one input only, with their first values (see keep_widget_values).
+INPUT_WIDGETS = {DATASET_KEY: "mnist", INDEX_KEY: 0, PICK_CLASS_KEY: 0, BRUSH_KEY: 22}
+
+
+def keep_widget_values(first_values: dict) -> None:
+    """Make these widgets' values survive runs that do not draw them.
+
+    Streamlit drops a widget's value at the end of a run that does not draw it, so a
+    detour via Draw would forget the picked test image. Stored back as plain session
+    state, the values stay; the widgets then take them instead of a default argument.
+    """
+    for key, first in first_values.items():
+        st.session_state[key] = st.session_state.get(key, first)
 
 
 @dataclass(frozen=True)
@@ -40,7 +55,7 @@ def render_drawing() -> InputImage | None:
     from streamlit_drawable_canvas import st_canvas  # registers a component: page runs only
 
     version = st.session_state.setdefault(CANVAS_VERSION_KEY, 0)
-    brush = st.session_state.get("prediction_brush", 22)  # the slider sits under the canvas
+    brush = st.session_state.get(BRUSH_KEY, INPUT_WIDGETS[BRUSH_KEY])  # slider is below
     st.caption("Draw one digit, big and in the middle. Undo and reset are in the canvas toolbar.")
     st.space("medium")  # room for the canvas toolbar, which floats above the canvas
     canvas_key = f"prediction_canvas_{version}"
@@ -62,7 +77,7 @@ def render_drawing() -> InputImage | None:
         st.session_state[CANVAS_RGBA_KEY] = result.image_data
         st.session_state[CANVAS_DRAWING_KEY] = result.json_data
     slider_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
-    slider_column.slider("Brush width", 6, 40, 22, key="prediction_brush")
+    slider_column.slider("Brush width", 6, 40, key=BRUSH_KEY)
     if button_column.button("Clear", icon=":material/ink_eraser:", width="stretch"):
         st.session_state[CANVAS_VERSION_KEY] = version + 1
         for key in (CANVAS_RGBA_KEY, CANVAS_DRAWING_KEY, CANVAS_MOUNT_KEY):
@@ -160,7 +175,7 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
         "Class",
         range(len(info.class_names)),
         format_func=lambda label: info.class_names[label],
-        key="prediction_pick_class",
+        key=PICK_CLASS_KEY,
     )
     right.button(
         f"Random {info.class_names[wanted]}",

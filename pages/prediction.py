@@ -12,7 +12,9 @@ from dashboard.prediction_inputs import (
     DATASET_KEY,
     INDEX_KEY,
     INPUT_KEY,
+    INPUT_WIDGETS,
     INPUTS,
+    keep_widget_values,
     render_drawing,
     render_photo,
     render_pick,
@@ -26,6 +28,13 @@ from dashboard.url_state import seed_from_url, write_to_url
 
 URL_DEFAULTS = {INPUT_KEY: "draw", DATASET_KEY: "mnist", INDEX_KEY: 0}
 INTENDED_KEY = "prediction_intended"
+STEP_WIDGETS = {  # the preprocessing switches, hidden while a test image is picked
+    "prediction_crop": True,
+    "prediction_fit": True,
+    "prediction_centre": True,
+    "prediction_scale": True,
+    "prediction_invert": "auto",
+}
 HINTS = {
     "draw": "Draw a digit on the black canvas: the prediction appears as soon as you lift the pen.",
     "upload": "Upload a PNG or JPEG of one handwritten digit (or one garment).",
@@ -49,6 +58,7 @@ if st.session_state.get(INPUT_KEY) not in INPUTS:
 if st.session_state.get(DATASET_KEY) not in DATASETS:
     st.warning(f"Unknown data set {st.session_state.get(DATASET_KEY)!r} in the link: using MNIST.")
     st.session_state[DATASET_KEY] = "mnist"
+keep_widget_values({**INPUT_WIDGETS, **STEP_WIDGETS, INTENDED_KEY: None})
 
 st.subheader("1 · The model")
 model = render_model_source()
@@ -70,10 +80,10 @@ with input_column:
     if kind != "pick":
         intended = st.selectbox(
             "I meant",
-            [None, *range(len(class_names))],
-            format_func=lambda label: (
-                "— (say what you drew)" if label is None else class_names[label]
-            ),
+            range(len(class_names)),
+            index=None,  # None until the student says; the clear button goes back to it
+            format_func=lambda label: class_names[label],
+            placeholder="— (say what you drew)",
             key=INTENDED_KEY,
         )
         true_label = intended
@@ -91,10 +101,10 @@ else:
     )
     columns = st.columns(5)
     options = PreprocessOptions(
-        crop=columns[0].toggle("Crop to the ink", True, key="prediction_crop"),
-        fit_to_20=columns[1].toggle("Longest side 20 px", True, key="prediction_fit"),
-        centre_of_mass=columns[2].toggle("Centre of mass", True, key="prediction_centre"),
-        scale_to_unit=columns[3].toggle("Scale to 0..1", True, key="prediction_scale"),
+        crop=columns[0].toggle("Crop to the ink", key="prediction_crop"),
+        fit_to_20=columns[1].toggle("Longest side 20 px", key="prediction_fit"),
+        centre_of_mass=columns[2].toggle("Centre of mass", key="prediction_centre"),
+        scale_to_unit=columns[3].toggle("Scale to 0..1", key="prediction_scale"),
         invert=columns[4].selectbox(
             "Invert dark ink",
             INVERT_CHOICES,

@@ -218,6 +218,23 @@ def test_link_opens_one_test_image_and_a_bad_index_warns(quick):
     assert "test image 0, labelled 7" in texts(app.caption)
 
 
+def test_a_detour_via_another_input_keeps_the_pick_and_the_switches(quick):
+    """Pick image 8, switch a step off while drawing, go back and forth: both are as left,
+    and no "unknown data set" warning appears for the picker that was hidden."""
+    app = open_page("prediction_input=pick&prediction_index=8")
+    app.segmented_control(key="prediction_input").set_value("draw").run()
+    app.toggle(key="prediction_crop").set_value(False).run()
+    ok(app)
+    assert not app.warning
+    app.segmented_control(key="prediction_input").set_value("pick").run()
+    ok(app)
+    assert "test image 8, labelled 5" in texts(app.caption)
+    app.segmented_control(key="prediction_input").set_value("draw").run()
+    ok(app)
+    assert app.toggle(key="prediction_crop").value is False
+    assert not app.warning
+
+
 def test_photo_of_dark_ink_on_paper_is_inverted_and_read(quick):
     """A photo-like upload: MNIST digit 0 (a 7) as black ink on white paper, 10x bigger."""
     _, (x_test, _), _ = load_dataset("mnist")
