@@ -14,7 +14,9 @@ def whole_page_screenshot(page: Page, name: str, charts: int) -> None:
     """Streamlit scrolls inside its own container, so grow the window to show every plot."""
     page.set_viewport_size({"width": 1400, "height": 3000})
     wait_for_app_run(page)
-    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible(
+        timeout=30_000
+    )
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(charts)
     page.wait_for_timeout(500)  # Plotly draws the last traces after the element appears
     screenshot(page, name)
