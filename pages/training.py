@@ -30,7 +30,8 @@ st.title("Training studio")
 st.markdown(
     "Pick a data set and a model, set the learning rate and batch size, press **Train** "
     "and watch it learn. Training runs in the background: click around or visit another "
-    "page, it keeps going. **Stop** keeps the model trained so far."
+    "page, it keeps going (closing the tab stops it soon after). **Stop** keeps the model "
+    "trained so far."
 )
 
 state.collect_finished()  # a run that ended while this page was not looking
