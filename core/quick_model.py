@@ -24,6 +24,7 @@ import numpy as np
 from core.data import load_dataset
 from core.jobs import DONE, FAILED, STOPPED, Job, JobContext
 from core.model_check import accuracy, check_model
+from core.models import SEEDING_LOCK
 
 
 @dataclass(frozen=True)
@@ -51,21 +52,24 @@ def build_cnn(seed: int = 0):
     """conv 16 -> pool -> conv 32 -> pool -> dense 64 -> softmax 10, about 55 k weights."""
     import keras
 
-    keras.utils.set_random_seed(seed)
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28)),
-            keras.layers.Reshape((28, 28, 1)),  # Conv2D wants a channel axis
-            keras.layers.Conv2D(16, 3, activation="relu"),
-            keras.layers.MaxPooling2D(),
-            keras.layers.Conv2D(32, 3, activation="relu"),
-            keras.layers.MaxPooling2D(),
-            keras.layers.Flatten(),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(10, activation="softmax"),
-        ],
-        name="quick_cnn",
-    )
+    # Seeding is process-wide: under the lock, so a studio run between its own seeding
+    # and its build never sees this seed (same seed, same curves).
+    with SEEDING_LOCK:
+        keras.utils.set_random_seed(seed)
+        return keras.Sequential(
+            [
+                keras.Input(shape=(28, 28)),
+                keras.layers.Reshape((28, 28, 1)),  # Conv2D wants a channel axis
+                keras.layers.Conv2D(16, 3, activation="relu"),
+                keras.layers.MaxPooling2D(),
+                keras.layers.Conv2D(32, 3, activation="relu"),
+                keras.layers.MaxPooling2D(),
+                keras.layers.Flatten(),
+                keras.layers.Dense(64, activation="relu"),
+                keras.layers.Dense(10, activation="softmax"),
+            ],
+            name="quick_cnn",
+        )
 
 
 def _check(config: QuickModelConfig) -> None:

@@ -22,6 +22,7 @@ from core.scratch import (
     epoch_table_line,
     train,
 )
+from dashboard.training_watchdog import watch_session
 
 _blas_lock = threading.Lock()
 _blas_users = 0
@@ -87,7 +88,9 @@ def training_work(config: TrainConfig, train_split, test_split):
 
 
 def start_training(config: TrainConfig, train_split, test_split, name: str) -> Job:
-    return Job(training_work(config, train_split, test_split), name=name).start()
+    job = Job(training_work(config, train_split, test_split), name=name).start()
+    watch_session(job)  # a closed tab must not keep a trainer busy
+    return job
 
 
 def tutorial_table(epochs: list[dict]) -> str:

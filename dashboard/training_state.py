@@ -14,7 +14,7 @@ import streamlit as st
 
 from core.codegen import script_for
 from core.data import spec_for
-from core.jobs import STOPPED, Job, max_jobs_setting
+from core.jobs import STOPPED, Job
 from core.ledger import ledger_row
 from core.models import describe_model
 from core.training import DIVERGED, RunResult, TrainConfig, train
@@ -25,7 +25,7 @@ from dashboard.session_models import (
     find_session_model,
 )
 from dashboard.tensorflow_runtime import freeze_tensorflow_objects
-from dashboard.training_watchdog import grace_setting, watch_session
+from dashboard.training_watchdog import watch_session
 
 JOB_KEY = "train_job"
 RUNS_KEY = "train_runs"
@@ -81,11 +81,6 @@ def is_training() -> bool:
 
 def notices() -> list[str]:
     return st.session_state.setdefault(NOTICES_KEY, [])
-
-
-def server_setting_problems() -> list[str]:
-    """Bad server settings (environment variables), each saying which default is used."""
-    return [problem for _, problem in (max_jobs_setting(), grace_setting()) if problem]
 
 
 def _work(config: TrainConfig):

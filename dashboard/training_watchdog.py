@@ -17,7 +17,7 @@ from collections.abc import Callable
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.jobs import Job, whole_number_setting
+from core.jobs import Job, max_jobs_setting, whole_number_setting
 
 GRACE_VARIABLE = "DASHBOARD_ORPHAN_GRACE_SECONDS"
 DEFAULT_GRACE_SECONDS = 60  # Streamlit keeps a disconnected session resumable for 2 minutes
@@ -29,6 +29,12 @@ _log = logging.getLogger(__name__)
 def grace_setting() -> tuple[int, str | None]:
     """Seconds a job outlives its session ($DASHBOARD_ORPHAN_GRACE_SECONDS), and a problem."""
     return whole_number_setting(GRACE_VARIABLE, DEFAULT_GRACE_SECONDS)
+
+
+def server_setting_problems() -> list[str]:
+    """Bad job settings (environment variables), each saying which default is used."""
+    settings = (max_jobs_setting(), grace_setting())
+    return [f"Server setting: {problem}" for _, problem in settings if problem]
 
 
 def current_session_check() -> Callable[[], bool] | None:

@@ -38,6 +38,7 @@ from dashboard.scratch_figures import (
 )
 from dashboard.scratch_latex import latex_matrix
 from dashboard.scratch_training import single_threaded_blas, start_training, tutorial_table
+from dashboard.training_watchdog import server_setting_problems
 from dashboard.url_state import seed_from_url, write_to_url
 
 MAX_CHECK_EXAMPLES = 100  # pictures in the check's batch, whatever the net
@@ -329,6 +330,8 @@ with train_tab:
         iterations=int(st.session_state["scratch_iterations"]),
         weight_init_std=float(st.session_state["scratch_weight_scale"]),
     )
+    for problem in server_setting_problems():
+        st.warning(problem)
     job = st.session_state.get(JOB_KEY)
     running = job is not None and not job.finished
     if st.button("Start training", type="primary", disabled=running, key="scratch_train_start"):

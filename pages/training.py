@@ -24,6 +24,7 @@ from dashboard.training_views import (
     overlay_view,
     run_summary,
 )
+from dashboard.training_watchdog import server_setting_problems
 from dashboard.url_state import seed_from_url, write_to_url
 
 st.title("Training studio")
@@ -35,8 +36,8 @@ st.markdown(
 )
 
 state.collect_finished()  # a run that ended while this page was not looking
-for problem in state.server_setting_problems():
-    st.warning(f"Server setting: {problem}")
+for problem in server_setting_problems():
+    st.warning(problem)
 for problem in seed_from_url(DEFAULTS, page="training") + restore_settings():
     st.warning(problem)
 while state.notices():

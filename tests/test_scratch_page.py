@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import jobs
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = str(ROOT / "pages" / "scratch.py")
@@ -150,6 +152,21 @@ def test_short_training_fills_the_table_and_draws_the_hidden_weights():
     assert any(success.value.startswith("Done: run 1") for success in app.success)
     assert "The net you trained: run 1" in captions(app)
     assert "showing 50 of 50 units" in captions(app)
+
+
+def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(monkeypatch):
+    """DASHBOARD_MAX_JOBS=two: the page names the setting as the studio does, and Start works."""
+    monkeypatch.setenv("DASHBOARD_MAX_JOBS", "two")
+    monkeypatch.setattr(jobs, "_default_queue", None)  # the queue reads it when it is made
+    app = on_digits(open_scratch())
+    message = (
+        "Server setting: DASHBOARD_MAX_JOBS='two' must be a whole number of at least 1; using 2."
+    )
+    assert message in [warning.value for warning in app.warning]
+    app.number_input(key="scratch_iterations").set_value(30).run()
+    app = finish_training(app)
+    assert any(success.value.startswith("Done: run 1") for success in app.success)
+    assert jobs.default_queue().max_running == 2
 
 
 def test_stop_button_ends_a_long_run_and_keeps_its_weights():
