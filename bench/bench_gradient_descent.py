@@ -62,6 +62,7 @@ def figures_as_the_page_draws_them(surface, results) -> None:
     from dashboard import gradient_descent_figures as figures
     from dashboard.gradient_descent_inputs import LEARNING_RATES
 
+    figures._regime_figure.cache_clear()  # built fresh each time: the worst case
     step = 500
     point = results[0].path[min(step, results[0].steps_taken)]
     hs = np.logspace(-14, 0, 43)

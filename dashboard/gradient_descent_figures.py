@@ -14,6 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import make_colorscale, sequential
 
+from core.calculus import difference_errors
 from core.descent import BOUND_RULE, DIVERGED, DescentResult, Regime
 from core.optimizers import OPTIMIZERS
 from core.surfaces import Surface, get_surface, surface_grid
@@ -23,6 +24,7 @@ LOG_CONTOURS = {"rosenbrock", "wells"}  # values spread over decades: contour lo
 ARROW_STEPS = 40  # steps drawn as big arrows; later ones small, or arrows hide the path
 PIXELS = 500  # about how wide a plot is on screen: paths are thinned to a point per pixel
 FLOOR = 1e-18  # gaps below this are drawn at it: a log axis cannot show 0
+H_VALUES = np.logspace(-14, 0, 43)  # the h axis of the numerical-vs-analytic plot
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 BLUES = make_colorscale(sequential.Blues_r)  # spelled out: names like "Blues_r" need checks
 VALIDATE = False  # Plotly's per-property checks: on in the tests, off on the page (see _figure)
@@ -485,7 +487,13 @@ def regime_figure(learning_rate: float, regime: Regime, grid: list[float]) -> go
 
     The slider places its options evenly by index, so the strip does too: a value's x is
     its (interpolated) position in the grid, and the strip lines up with the slider.
+    The same η gives the same strip: built once (st.plotly_chart only copies it).
     """
+    return _regime_figure(learning_rate, regime, tuple(grid))
+
+
+@lru_cache(maxsize=64)
+def _regime_figure(learning_rate: float, regime: Regime, grid: tuple[float, ...]) -> go.Figure:
     logs = np.log10(grid)
 
     def position(value: float) -> float:
@@ -533,6 +541,20 @@ def regime_figure(learning_rate: float, regime: Regime, grid: list[float]) -> go
         "margin": {"l": 8, "r": 8, "t": 8, "b": 25},
     }
     return _figure([marker], layout)
+
+
+@lru_cache(maxsize=64)
+def h_error_panel(surface_name: str, point: tuple[float, ...], h: float) -> go.Figure:
+    """Error of the numerical gradient against h at a point, for the h axis H_VALUES.
+
+    The same point and h give the same figure, so a rerun that moved neither (a new η or
+    optimizer at step 0, a new step of a run that has stopped moving) reuses it.
+    """
+    surface = get_surface(surface_name)
+    central, forward = difference_errors(
+        surface.function, surface.gradient, np.array(point), H_VALUES
+    )
+    return h_error_figure(H_VALUES, central, forward, h)
 
 
 def h_error_figure(hs, central, forward, h: float) -> go.Figure:

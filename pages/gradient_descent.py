@@ -1,10 +1,9 @@
 """Gradient-descent lab: a learning rate converges, oscillates or explodes; optimizers race."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.calculus import difference_errors, numerical_gradient_batch
+from core.calculus import numerical_gradient_batch
 from core.descent import (
     CONVERGED,
     DIVERGED,
@@ -30,7 +29,6 @@ from dashboard.gradient_descent_inputs import (
 from dashboard.url_state import seed_from_url, write_to_url
 
 TOLERANCE = 1e-6  # "steps to f − min ≤ 1e-6" in the comparison table
-H_VALUES = np.logspace(-14, 0, 43)  # the h axis of the numerical-vs-analytic plot
 KEEP = "session"  # widget values survive a visit to another page
 OUTCOME_STYLES = {CONVERGED: st.success, DIVERGED: st.error, DIVERGING: st.error}  # else warning
 
@@ -290,7 +288,5 @@ with columns[0]:
         "(an error of exactly 0 leaves a gap in the plot)."
     )
 with columns[1]:
-    central, forward = difference_errors(
-        shown_surface.function, shown_surface.gradient, point, H_VALUES
-    )
-    st.plotly_chart(figures.h_error_figure(H_VALUES, central, forward, request.h))
+    point_key = tuple(float(value) for value in point)
+    st.plotly_chart(figures.h_error_panel(shown_surface.name, point_key, request.h))

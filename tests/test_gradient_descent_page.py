@@ -339,7 +339,9 @@ def page_figures(surface_name: str) -> list:
     from dashboard import gradient_descent_figures as figures
     from dashboard.gradient_descent_inputs import LEARNING_RATES
 
-    figures._field_figure.cache_clear()
+    cached = (figures._field_figure, figures._regime_figure, figures.h_error_panel)
+    for built_once in cached:
+        built_once.cache_clear()
     surface = get_surface(surface_name)
     runs = [("sgd", 50.0), ("adam", 0.05), ("momentum", 1e-3)]  # SGD leaves every box
     results = compare(surface, surface.default_start, runs, 60)
@@ -352,9 +354,11 @@ def page_figures(surface_name: str) -> list:
         figures.loss_figure(results, 10, 1e-6, True),
         figures.field_figure(surface),
         figures.h_error_figure(hs, central, forward, 1e-4),
+        figures.h_error_panel(surface_name, (0.5, 0.5), 1e-4),
         figures.regime_figure(0.3, quadratic_regime(0.3, (1.0, 1.0)), LEARNING_RATES),
     ]
-    figures._field_figure.cache_clear()  # leave no copy built under other settings
+    for built_once in cached:
+        built_once.cache_clear()  # leave no copy built under other settings
     return built
 
 
