@@ -389,11 +389,14 @@ with train_tab:
         epochs, losses = snapshot.series.get("epochs", []), snapshot.series.get("loss", [])
         if epochs:
             chart, table = st.columns([3, 2])
-            chart.plotly_chart(accuracy_figure(epochs, progress.get("epochs")))
+            # a stable key updates the chart in place on each tick instead of remounting it
+            chart.plotly_chart(
+                accuracy_figure(epochs, progress.get("epochs")), key="scratch_live_accuracy"
+            )
             table.caption("The tutorial's printout, one line per epoch:")
             table.code(tutorial_table(epochs), language=None, height=300)
         if losses:
-            st.plotly_chart(loss_figure(losses, total))
+            st.plotly_chart(loss_figure(losses, total), key="scratch_live_loss")
         result = snapshot.result
         if finished and st.session_state.get("scratch_promoted") is not job:
             st.session_state["scratch_promoted"] = job
