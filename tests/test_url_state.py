@@ -17,9 +17,7 @@ def test_float_keeps_ten_digits():
     assert encode(1 / 3) == "0.3333333333"
 
 
-@pytest.mark.parametrize(
-    "text, like", [("abc", 1.0), ("2.5", 3), ("yes", True), ("0.1,x", [0.5])]
-)
+@pytest.mark.parametrize("text, like", [("abc", 1.0), ("2.5", 3), ("yes", True), ("0.1,x", [0.5])])
 def test_bad_values_raise(text, like):
     with pytest.raises(ValueError):
         decode(text, like)
