@@ -27,6 +27,7 @@ run: $(VENV)/.runtime-installed
 
 test: $(VENV)/.runtime-installed $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-installed
