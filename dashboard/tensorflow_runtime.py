@@ -12,11 +12,12 @@ _frozen = threading.Event()
 def freeze_tensorflow_objects(import_now: bool = False) -> None:
     """Keep TensorFlow's ~350,000 objects out of every garbage collection, once per process.
 
-    After each script run Streamlit calls gc.collect(2), and keras' clear_session() another
-    one. With TensorFlow loaded each takes 0.5-1 s holding the GIL, so a fragment polling
-    twice a second starves the training thread and every stroke waits. gc.freeze() moves
-    the objects that exist now (TensorFlow's modules) to a generation collections skip.
-    Streamlit's clear_session() itself is turned off (see keep_keras_between_runs).
+    With TensorFlow loaded a full collection takes 0.5-1 s holding the GIL: Python's own
+    generation-2 collections, and Streamlit's gc.collect(2) after each script run where
+    runner.postScriptGC is on (.streamlit/config.toml turns it off), would starve the
+    training thread and make every stroke wait. gc.freeze() moves the objects that exist
+    now (TensorFlow's modules) to a generation collections skip. Streamlit's keras
+    clear_session() is turned off too (see keep_keras_between_runs).
     """
     keep_keras_between_runs()
     if _frozen.is_set():

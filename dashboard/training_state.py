@@ -86,7 +86,7 @@ def notices() -> list[str]:
 def _work(config: TrainConfig):
     def work(context):
         context.report(phase="importing TensorFlow (slow only the first time)")
-        # Streamlit's gc.collect after every live tick would otherwise starve training
+        # full garbage collections over TensorFlow's objects would otherwise starve training
         freeze_tensorflow_objects(import_now=True)
         return train(config, context)
 
