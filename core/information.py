@@ -278,8 +278,11 @@ def softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
     """
     temperature = _temperature(temperature)
     logits = _logits(z)
+    top = np.max(logits, axis=axis, keepdims=True)
     with np.errstate(over="ignore", invalid="ignore"):  # -inf differences are fine: exp -> 0
-        top = np.max(logits, axis=axis, keepdims=True)
+        if np.isfinite(top).all():  # the usual case, and the hot one (numerical gradients)
+            exp = np.exp((logits - top) / temperature)
+            return exp / exp.sum(axis=axis, keepdims=True)
         if np.any(np.isneginf(top)):
             raise ValueError("every logit is -inf: softmax has no class to give probability to")
         shifted = np.where(
