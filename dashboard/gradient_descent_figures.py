@@ -7,11 +7,11 @@ change; paths are thinned to about a point per pixel before they are sent.
 
 from __future__ import annotations
 
-import base64
 from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
+from _plotly_utils.utils import to_typed_array_spec
 from plotly.colors import make_colorscale, sequential
 
 from core.calculus import difference_errors
@@ -634,45 +634,18 @@ def _figure(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure({"data": data, "layout": layout}, _validate=VALIDATE)
 
 
-# Plotly's short names for the dtypes it sends as binary (_plotly_utils.utils)
-TYPED_ARRAY_DTYPES = {"int8": "i1", "int16": "i2", "int32": "i4", "uint8": "u1", "float64": "f8"}
-TYPED_ARRAY_DTYPES |= {"uint16": "u2", "uint32": "u4", "float32": "f4"}
-
-
 def _typed_arrays(properties: dict) -> dict:
     """NumPy arrays replaced by the {"dtype", "bdata"} form Plotly would send them in.
 
     st.plotly_chart has Plotly copy the figure and encode every array on each rerun, with
     checks that cost far more than the encoding; encoded here, the copy is of a string.
+    The encoder is Plotly's own (private, like `_validate`: the tests compare the JSON).
     """
     return {
-        key: _typed_array(value)
+        key: to_typed_array_spec(value)
         if isinstance(value, np.ndarray)
         else _typed_arrays(value)
         if isinstance(value, dict)
         else value
         for key, value in properties.items()
     }
-
-
-def _typed_array(values: np.ndarray):
-    """One array as Plotly encodes it (to_typed_array_spec): int64 narrowed, base64 bytes."""
-    if values.size == 0:
-        return values
-    if values.dtype == np.int64:  # as Plotly does: the smallest int type that holds it
-        narrow = next((kind for kind in (np.int8, np.int16, np.int32) if _fits(values, kind)), None)
-        if narrow is None:
-            return values
-        values = values.astype(narrow)
-    code = TYPED_ARRAY_DTYPES.get(str(values.dtype))
-    if code is None:
-        return values
-    spec = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(values)).decode()}
-    if values.ndim > 1:
-        spec["shape"] = str(values.shape)[1:-1]
-    return spec
-
-
-def _fits(values: np.ndarray, kind) -> bool:
-    limits = np.iinfo(kind)
-    return limits.min <= values.min() and values.max() <= limits.max
