@@ -14,6 +14,7 @@ import numpy as np
 from core.descent import MAX_STEPS, check_h, check_learning_rate
 from core.optimizers import OPTIMIZERS, HyperParameters
 from core.surfaces import DEFAULT_SURFACE, SURFACES
+from dashboard.log_scale import nearest_on_log_scale
 
 MODES = {
     "one": "One optimizer",
@@ -57,11 +58,6 @@ def learning_rate_grid() -> list[float]:
 LEARNING_RATES = learning_rate_grid()
 
 
-def nearest_learning_rate(value: float) -> float:
-    """The grid value closest to value on a log scale (a link may carry any number)."""
-    return min(LEARNING_RATES, key=lambda rate: abs(math.log10(rate) - math.log10(value)))
-
-
 def format_rate(value: float) -> str:
     return f"{value:g}"  # 1.5e-10, 0.001, 0.5, 10
 
@@ -103,7 +99,7 @@ def fix_link_values(state: dict, linked: set[str] = frozenset()) -> list[str]:
         state["gd_lr"] = DEFAULTS["gd_lr"]
     else:
         if rate not in LEARNING_RATES:
-            state["gd_lr"] = nearest_learning_rate(rate)
+            state["gd_lr"] = nearest_on_log_scale(LEARNING_RATES, rate)
             messages.append(f"η = {rate:g} is not on the slider: using {state['gd_lr']:g}.")
     return messages
 

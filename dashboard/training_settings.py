@@ -15,6 +15,7 @@ from core.data import DATASETS
 from core.models import ACTIVATIONS, FAMILIES, FAMILY_TITLES, OPTIMIZER_TITLES, ModelConfig
 from core.presets import PRESETS
 from core.training import MAX_BATCH_SIZE, MAX_EPOCHS, TrainConfig
+from dashboard.log_scale import nearest_on_log_scale
 
 SAVED_KEY = "train_saved_settings"
 # 1, 2, 5 per decade from 1e-5 to 10: a log slider with round numbers
@@ -38,10 +39,6 @@ DEFAULTS = {  # the fast softmax preset: a first run takes seconds
     "train_validation_split": 0.1,
     "train_seed": 0,
 }
-
-
-def nearest_on_log_scale(options: list, value: float):
-    return min(options, key=lambda option: abs(math.log10(option) - math.log10(value)))
 
 
 def restore_settings() -> list[str]:
