@@ -388,7 +388,8 @@ def _diagnosis(problem, path, gap, tolerance) -> dict:
     # Growing past 10x the start and past anything on the plot, still climbing: diverged,
     # even though no coordinate has reached the hard bound yet.
     limit = max(GROWTH_FACTOR * max(gap[0], tolerance), problem.highest_gap)
-    if _rising(gap) and gap[-1] > limit:
+    rising = _rising(gap)
+    if rising and gap[-1] > limit:
         above = gap > limit
         since = len(gap) - int(np.argmin(above[::-1]))  # after the last step not above
         return {
@@ -397,9 +398,8 @@ def _diagnosis(problem, path, gap, tolerance) -> dict:
             "divergence_rule": GROWTH_RULE,
             "growth_limit": float(limit),
         }
-    if _rising(gap) and gap[-1] > gap[0]:
+    if rising and gap[-1] > gap[0]:
         return {"status": DIVERGING}
-    trend = _trend(gap)
     norm = float(np.linalg.norm(problem.gradient_of(path[-1])))
     if norm < STUCK_GRADIENT:
         curvatures, directions = _curvature(problem, path[-1])
@@ -417,6 +417,7 @@ def _diagnosis(problem, path, gap, tolerance) -> dict:
         }
     # A run that jumps back and forth while its loss barely shrinks is bouncing, not
     # descending (RMSprop with a constant η ends like that); a steady crawl is descending.
+    trend = _trend(gap)
     if trend < 0 and gap[-1] < gap[0] and (trend < -STEADY_CHANGE or not _reverses(path)):
         return {"status": DESCENDING, "gradient_norm": norm}
     return {"status": NOT_CONVERGING, "gradient_norm": norm}
@@ -425,13 +426,10 @@ def _diagnosis(problem, path, gap, tolerance) -> dict:
 def _curvature(problem: _Problem, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (ascending) and eigenvectors (columns) of the Hessian at point.
 
-    Row j of the Hessian is the change of the gradient along x_j, by central differences;
-    a negative eigenvalue is a direction in which f still falls (a saddle).
+    The Hessian is the derivative of the gradient, by central differences; a negative
+    eigenvalue is a direction in which f still falls (a saddle).
     """
-    dimensions = point.size
-    nudges = CURVATURE_STEP * np.eye(dimensions)
-    gradients = problem.gradient_of(np.concatenate([point + nudges, point - nudges]))
-    hessian = (gradients[:dimensions] - gradients[dimensions:]) / (2 * CURVATURE_STEP)
+    hessian = numerical_gradient_batch(problem.gradient_of, point, CURVATURE_STEP)  # (d, d)
     return np.linalg.eigh((hessian + hessian.T) / 2)
 
 
