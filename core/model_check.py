@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from core.information import softmax
+from core.models import SEEDING_LOCK
 
 MAX_MODEL_BYTES = 20_000_000  # same as the upload limit in .streamlit/config.toml
 NUM_CLASSES = 10
@@ -67,7 +68,8 @@ def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedMo
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
-        model = keras.saving.load_model(path, safe_mode=True, compile=False)
+        with SEEDING_LOCK:  # loading builds layers, which draw seeds from `random`
+            model = keras.saving.load_model(path, safe_mode=True, compile=False)
     except (zipfile.BadZipFile, EOFError) as error:
         raise ModelCheckError(f"the model file is damaged or cut short ({error})") from None
     except Exception as error:  # Keras raises ValueError, TypeError, KeyError... for bad files

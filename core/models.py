@@ -27,6 +27,31 @@ MAX_HIDDEN_LAYERS = 4
 SEEDING_LOCK = threading.RLock()
 
 
+class SeededStart:
+    """Holds SEEDING_LOCK from seeding until fit has built its shuffled input.
+
+    `release` is called once fit begins (the shuffle seed is drawn by then), so other
+    runs only wait for a build, never for a whole training; leaving the block releases
+    it too, in case fit failed before it began.
+    """
+
+    def __init__(self):
+        self._held = False
+
+    def __enter__(self) -> SeededStart:
+        SEEDING_LOCK.acquire()
+        self._held = True
+        return self
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            SEEDING_LOCK.release()
+
+    def __exit__(self, *exception) -> None:
+        self.release()
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     family: str = "softmax"  # softmax | mlp | cnn | cnn_fast (see FAMILIES)

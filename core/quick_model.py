@@ -24,7 +24,7 @@ import numpy as np
 from core.data import load_dataset
 from core.jobs import DONE, FAILED, STOPPED, Job, JobContext
 from core.model_check import accuracy, check_model
-from core.models import SEEDING_LOCK
+from core.models import SEEDING_LOCK, SeededStart
 
 
 @dataclass(frozen=True)
@@ -101,34 +101,39 @@ def train_quick_model(
     count = min(config.train_images, len(x_train))
     images = x_train[:count].astype(np.float32) / 255.0  # the same scaling preprocess.py applies
     labels = y_train[:count]
-    model = build_cnn(config.seed)
-    model.compile(
-        optimizer=keras.optimizers.Adam(config.learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
     steps = config.epochs * -(-count // config.batch_size)  # ceil division per epoch
+    with SeededStart() as seeded:  # no studio run's seeding lands between this seed and fit
 
-    class Progress(keras.callbacks.Callback):
-        done = 0
+        class Progress(keras.callbacks.Callback):
+            done = 0
 
-        def on_train_batch_end(self, batch, logs=None):
-            Progress.done += 1
-            if report is not None:
-                report(fraction=Progress.done / steps, loss=float((logs or {}).get("loss", 0.0)))
-            if should_stop is not None and should_stop():
-                self.model.stop_training = True
+            def on_train_begin(self, logs=None):
+                seeded.release()  # fit has drawn its shuffle seed
 
-    started = time.perf_counter()
-    model.fit(
-        images,
-        labels,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        shuffle=True,
-        verbose=0,
-        callbacks=[Progress()],
-    )
+            def on_train_batch_end(self, batch, logs=None):
+                Progress.done += 1
+                if report is not None:
+                    loss = float((logs or {}).get("loss", 0.0))
+                    report(fraction=Progress.done / steps, loss=loss)
+                if should_stop is not None and should_stop():
+                    self.model.stop_training = True
+
+        model = build_cnn(config.seed)
+        model.compile(
+            optimizer=keras.optimizers.Adam(config.learning_rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        started = time.perf_counter()
+        model.fit(
+            images,
+            labels,
+            epochs=config.epochs,
+            batch_size=config.batch_size,
+            shuffle=True,
+            verbose=0,
+            callbacks=[Progress()],
+        )
     seconds = time.perf_counter() - started
     test_accuracy = accuracy(check_model(model), x_test, y_test)
     return QuickModel(

@@ -22,8 +22,8 @@ import numpy as np
 from core.data import load_dataset, spec_for
 from core.models import (
     OPTIMIZERS,
-    SEEDING_LOCK,
     ModelConfig,
+    SeededStart,
     build_model,
     check_model_config,
     compile_model,
@@ -233,33 +233,8 @@ class RunResult:
     test_labels: np.ndarray | None  # the first len(test_labels) images of the test split
 
 
-class _SeededStart:
-    """Holds core.models.SEEDING_LOCK from seeding until fit has built its shuffled input.
-
-    `release` is called once fit begins (the shuffle seed is drawn by then), so other
-    runs only wait for a build, never for a whole training; leaving the block releases
-    it too, in case fit failed before it began.
-    """
-
-    def __init__(self):
-        self._held = False
-
-    def __enter__(self) -> _SeededStart:
-        SEEDING_LOCK.acquire()
-        self._held = True
-        return self
-
-    def release(self) -> None:
-        if self._held:
-            self._held = False
-            SEEDING_LOCK.release()
-
-    def __exit__(self, *exception) -> None:
-        self.release()
-
-
 def _progress_callback(
-    context, config: TrainConfig, steps: int, state: dict, on_train_begin: Callable[[], None]
+    context, config: TrainConfig, steps: int, state: dict, fit_started: Callable[[], None]
 ):
     """A Keras callback that reports to `context` and obeys its stop flag; no UI here.
 
@@ -277,7 +252,7 @@ def _progress_callback(
         async_safe = True
 
         def on_train_begin(self, logs=None):
-            on_train_begin()
+            fit_started()
             state["started"] = time.perf_counter()
 
         def on_epoch_begin(self, epoch, logs=None):
@@ -355,7 +330,7 @@ def train(config: TrainConfig, context=None) -> RunResult:
     steps = steps_per_epoch(config)
     state: dict[str, Any] = {"epoch": 0, "batches": 0, "epoch_seconds": [], "epochs_done": 0}
     validation = (data.x_val, data.y_val) if len(data.x_val) else None
-    with _SeededStart() as seeded:  # same seed -> same weights, dropout masks and shuffles
+    with SeededStart() as seeded:  # same seed -> same weights, dropout masks and shuffles
         keras.utils.set_random_seed(config.seed)
         model = compile_model(build_model(config.model), config.optimizer, config.learning_rate)
         callback = _progress_callback(context, config, steps, state, seeded.release)

@@ -11,8 +11,10 @@ import pytest
 from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
 from core.ledger import COLUMNS, ledger_csv, ledger_row
+from core.model_check import load_model_bytes
 from core.models import ModelConfig, build_model
 from core.presets import PRESETS, preset_for
+from core.quick_model import QuickModelConfig, train_quick_model
 from core.training import (
     DIVERGED,
     DONE,
@@ -155,10 +157,11 @@ def test_same_seed_gives_the_same_curves(real_data_dir):
     np.testing.assert_allclose(first.series["batch_loss"], second.series["batch_loss"], rtol=1e-6)
 
 
-def test_same_seed_same_curves_while_other_runs_and_builds_happen(real_data_dir):
+def test_same_seed_same_curves_while_other_runs_and_builds_happen(real_data_dir, tmp_path):
     """Keras draws unseeded initializer and dropout seeds from process-wide state: a run
     started while another run seeds and builds, and while a page thread keeps building
-    models, still gives exactly the curves of the same run alone."""
+    models, training the quick model and loading uploads, still gives exactly the curves
+    of the same run alone."""
     config = TrainConfig(
         "mnist", ModelConfig("mlp", 1, 32, "relu", 0.2), "adam", 1e-3, 50, 1, 1_000, 0.1, seed=3
     )
@@ -167,9 +170,17 @@ def test_same_seed_same_curves_while_other_runs_and_builds_happen(real_data_dir)
     train(config, alone)
     stop_building = threading.Event()
 
-    def keep_building():
-        while not stop_building.is_set():
+    upload = tmp_path / "upload.keras"
+    build_model(ModelConfig("mlp", 1, 16, "relu", 0.5)).save(upload)
+    upload_bytes = upload.read_bytes()
+
+    def keep_building():  # each at least once, however fast the crowded run is
+        while True:
             build_model(ModelConfig("softmax"))
+            train_quick_model(QuickModelConfig(train_images=200, epochs=1))
+            load_model_bytes(upload_bytes)
+            if stop_building.is_set():
+                return
 
     builder = threading.Thread(target=keep_building)
     other = threading.Thread(target=train, args=(replace(config, seed=9), QuietContext()))
