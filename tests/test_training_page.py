@@ -148,6 +148,22 @@ def test_loading_a_preset_sets_every_widget():
     assert app.number_input(key="train_subset_size").value == 60_000
 
 
+@pytest.mark.parametrize("key", list(PRESETS))
+def test_every_preset_fits_the_widgets(key):
+    """Each preset's values are on its slider's grid: a value off the grid would make
+    st.select_slider raise, and a rounded one would train something else than promised."""
+    app = open_studio()
+    app.selectbox(key="train_preset").set_value(key).run()
+    press(app, "train_load_preset")
+    assert not app.exception
+    config = PRESETS[key].config
+    assert app.select_slider(key="train_learning_rate").value == pytest.approx(config.learning_rate)
+    assert app.select_slider(key="train_batch_size").value == config.batch_size
+    assert app.number_input(key="train_epochs").value == config.epochs
+    assert app.number_input(key="train_subset_size").value == config.subset_size
+    assert preset_of(config) == key
+
+
 def test_tutorial_numbers_are_listed():
     """The runs tab lists each tutorial preset with the accuracy its tutorial printed."""
     table = tutorial_table(open_studio())
