@@ -25,19 +25,20 @@ PHOTO_ERROR_KEY = "prediction_photo_error"  # (file_id, message) of the last one
 CANVAS_SIDE = 280  # 10x the model's 28 px, big enough to draw with a mouse
 BRUSH_KEY = "prediction_brush"
 PICK_CLASS_KEY = "prediction_pick_class"
-# Widgets shown for one input only, with their first values (see keep_widget_values).
+KEEP = "session"  # widget values survive runs that hide them and visits to other pages
+# Widgets shown for one input only, with their first values (see set_first_values).
 INPUT_WIDGETS = {DATASET_KEY: "mnist", INDEX_KEY: 0, PICK_CLASS_KEY: 0, BRUSH_KEY: 22}
 
 
-def keep_widget_values(first_values: dict) -> None:
-    """Make these widgets' values survive runs that do not draw them.
+def set_first_values(first_values: dict) -> None:
+    """Give widgets their first values through session state (a link may have set some).
 
-    Streamlit drops a widget's value at the end of a run that does not draw it, so a
-    detour via Draw would forget the picked test image. Stored back as plain session
-    state, the values stay; the widgets then take them instead of a default argument.
+    The widgets are drawn with persist_state=KEEP: Streamlit then keeps a value while its
+    widget is hidden (a detour via Draw keeps the picked test image) and while the student
+    is on another page, where a widget's value is otherwise dropped.
     """
     for key, first in first_values.items():
-        st.session_state[key] = st.session_state.get(key, first)
+        st.session_state.setdefault(key, first)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def render_drawing() -> InputImage | None:
         st.session_state[CANVAS_RGBA_KEY] = result.image_data
         st.session_state[CANVAS_DRAWING_KEY] = result.json_data
     slider_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
-    slider_column.slider("Brush width", 6, 40, key=BRUSH_KEY)
+    slider_column.slider("Brush width", 6, 40, key=BRUSH_KEY, persist_state=KEEP)
     if button_column.button("Clear", icon=":material/ink_eraser:", width="stretch"):
         st.session_state[CANVAS_VERSION_KEY] = version + 1
         for key in (CANVAS_RGBA_KEY, CANVAS_DRAWING_KEY, CANVAS_MOUNT_KEY):
@@ -144,6 +145,7 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
         choices,
         format_func=lambda name: DATASETS[name].title,
         key=DATASET_KEY,
+        persist_state=KEEP,
     )
     try:
         _, (x_test, y_test), info = load_dataset(dataset)
@@ -162,6 +164,7 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
         max_value=len(x_test) - 1,
         step=1,
         key=INDEX_KEY,
+        persist_state=KEEP,
     )
     left, middle, right = st.columns([1, 1.2, 1.1], vertical_alignment="bottom")
     left.button(
@@ -176,6 +179,7 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
         range(len(info.class_names)),
         format_func=lambda label: info.class_names[label],
         key=PICK_CLASS_KEY,
+        persist_state=KEEP,
     )
     right.button(
         f"Random {info.class_names[wanted]}",

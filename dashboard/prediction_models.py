@@ -15,6 +15,7 @@ from core.quick_model import (
     quick_model_job,
     trained_quick_model,
 )
+from dashboard.prediction_inputs import KEEP
 from dashboard.registry import available_pages
 from dashboard.session_models import find_session_model, session_models
 from dashboard.tensorflow_runtime import freeze_tensorflow_objects
@@ -66,6 +67,7 @@ def render_model_source() -> ActiveModel | None:
         format_func=SOURCES.get,
         key=SOURCE_KEY,
         required=True,
+        persist_state=KEEP,
     )
     if source == "session":
         return _session_model()
@@ -138,7 +140,9 @@ def _session_model() -> ActiveModel | None:
             st.page_link(str(training.path), label="Open the Training studio", icon=training.icon)
         return None
     labels = [model.label for model in models]
-    label = st.selectbox("Run", labels, index=len(labels) - 1, key=SESSION_LABEL_KEY)
+    label = st.selectbox(
+        "Run", labels, index=len(labels) - 1, key=SESSION_LABEL_KEY, persist_state=KEEP
+    )
     entry = find_session_model(label)
     if entry is None:
         return None
@@ -193,6 +197,7 @@ def _uploaded_model() -> ActiveModel | None:
         format_func=UPLOAD_CLASSES.get,
         horizontal=True,
         key="prediction_upload_classes",
+        persist_state=KEEP,
     )
     checked = uploaded.checked
     output = (

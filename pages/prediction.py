@@ -14,10 +14,11 @@ from dashboard.prediction_inputs import (
     INPUT_KEY,
     INPUT_WIDGETS,
     INPUTS,
-    keep_widget_values,
+    KEEP,
     render_drawing,
     render_photo,
     render_pick,
+    set_first_values,
 )
 from dashboard.prediction_links import information_lab_link
 from dashboard.prediction_models import render_model_source, select_session_model
@@ -58,7 +59,7 @@ if st.session_state.get(INPUT_KEY) not in INPUTS:
 if st.session_state.get(DATASET_KEY) not in DATASETS:
     st.warning(f"Unknown data set {st.session_state.get(DATASET_KEY)!r} in the link: using MNIST.")
     st.session_state[DATASET_KEY] = "mnist"
-keep_widget_values({**INPUT_WIDGETS, **STEP_WIDGETS, INTENDED_KEY: None})
+set_first_values({**INPUT_WIDGETS, **STEP_WIDGETS, INTENDED_KEY: None})
 
 st.subheader("1 · The model")
 model = render_model_source()
@@ -68,7 +69,12 @@ st.subheader("2 · The image and the answer")
 input_column, output_column = st.columns([1, 1.25], gap="large")
 with input_column:
     kind = st.segmented_control(
-        "Image", list(INPUTS), format_func=INPUTS.get, key=INPUT_KEY, required=True
+        "Image",
+        list(INPUTS),
+        format_func=INPUTS.get,
+        key=INPUT_KEY,
+        required=True,
+        persist_state=KEEP,
     )
     if kind == "draw":
         image = render_drawing()
@@ -85,6 +91,7 @@ with input_column:
             format_func=lambda label: class_names[label],
             placeholder="— (say what you drew)",
             key=INTENDED_KEY,
+            persist_state=KEEP,
         )
         true_label = intended
 output_area = output_column.container()
@@ -101,15 +108,20 @@ else:
     )
     columns = st.columns(5)
     options = PreprocessOptions(
-        crop=columns[0].toggle("Crop to the ink", key="prediction_crop"),
-        fit_to_20=columns[1].toggle("Longest side 20 px", key="prediction_fit"),
-        centre_of_mass=columns[2].toggle("Centre of mass", key="prediction_centre"),
-        scale_to_unit=columns[3].toggle("Scale to 0..1", key="prediction_scale"),
+        crop=columns[0].toggle("Crop to the ink", key="prediction_crop", persist_state=KEEP),
+        fit_to_20=columns[1].toggle("Longest side 20 px", key="prediction_fit", persist_state=KEEP),
+        centre_of_mass=columns[2].toggle(
+            "Centre of mass", key="prediction_centre", persist_state=KEEP
+        ),
+        scale_to_unit=columns[3].toggle(
+            "Scale to 0..1", key="prediction_scale", persist_state=KEEP
+        ),
         invert=columns[4].selectbox(
             "Invert dark ink",
             INVERT_CHOICES,
             format_func={"auto": "automatically", "always": "always", "never": "never"}.get,
             key="prediction_invert",
+            persist_state=KEEP,
         ),
     )
 

@@ -235,6 +235,35 @@ def test_a_detour_via_another_input_keeps_the_pick_and_the_switches(quick):
     assert not app.warning
 
 
+def test_a_visit_to_another_page_keeps_the_pick_and_the_switches(quick):
+    """Pick image 9, switch a step off while drawing, open the information lab, come
+    back: the switch and (back on Pick) the image are as left."""
+    app = open_page("prediction_input=pick&prediction_index=8")
+    app.number_input(key="prediction_index").set_value(9).run()
+    app.segmented_control(key="prediction_input").set_value("draw").run()
+    app.toggle(key="prediction_centre").set_value(False).run()
+    app.switch_page(str(ROOT / "pages" / "information.py")).run()
+    app.switch_page(PAGE).run()
+    ok(app)
+    assert app.toggle(key="prediction_centre").value is False
+    app.segmented_control(key="prediction_input").set_value("pick").run()
+    ok(app)
+    assert "test image 9, labelled" in texts(app.caption)
+
+
+def test_the_chosen_run_survives_a_look_at_the_quick_model(quick, session_model):
+    """Two session runs, the older one chosen; a look at the quick model and back keeps it."""
+    newer = SessionModel(
+        "run 2 · softmax regression on MNIST", session_model.model, "mnist", DIGIT_NAMES, None
+    )
+    app = open_page(session={"session_models": [session_model, newer], "prediction_input": "pick"})
+    app.selectbox(key="prediction_session_label").set_value(session_model.label).run()
+    app.segmented_control(key="prediction_source").set_value("quick").run()
+    app.segmented_control(key="prediction_source").set_value("session").run()
+    ok(app)
+    assert app.selectbox(key="prediction_session_label").value == session_model.label
+
+
 def test_photo_of_dark_ink_on_paper_is_inverted_and_read(quick):
     """A photo-like upload: MNIST digit 0 (a 7) as black ink on white paper, 10x bigger."""
     _, (x_test, _), _ = load_dataset("mnist")
