@@ -44,6 +44,7 @@ from dashboard.url_state import seed_from_url, write_to_url
 MAX_CHECK_EXAMPLES = 100  # pictures in the check's batch, whatever the net
 JOB_KEY, TRAINED_KEY, CHECK_KEY = "scratch_job", "scratch_trained", "scratch_check"
 
+KEEP = "session"  # widget values survive a visit to another page
 DEFAULTS = {
     "scratch_dataset": "mnist",
     "scratch_example": 0,
@@ -89,6 +90,7 @@ dataset_name = st.columns([1, 2])[0].selectbox(
     list(DATASETS),
     format_func=lambda name: DATASETS[name].title,
     key="scratch_dataset",
+    persist_state=KEEP,
 )
 try:
     (x_train, y_train), (x_test, y_test), info = load_dataset(dataset_name)
@@ -145,7 +147,7 @@ with forward_tab:
             "1/10. Train one in tab 3 and it appears here."
         )
     example = st.columns([1, 3])[0].number_input(
-        f"Test picture (0 to {len(x_test) - 1})", step=1, key="scratch_example"
+        f"Test picture (0 to {len(x_test) - 1})", step=1, key="scratch_example", persist_state=KEEP
     )
     try:
         if not 0 <= example < len(x_test):
@@ -199,16 +201,20 @@ with check_tab:
         x_train[0].size + 1 + len(info.class_names)
     )
     check_hidden = left.number_input(
-        f"Hidden units (at most {check_hidden_limit} here)", step=1, key="scratch_check_hidden"
+        f"Hidden units (at most {check_hidden_limit} here)",
+        step=1,
+        key="scratch_check_hidden",
+        persist_state=KEEP,
     )
     most_examples = min(MAX_CHECK_EXAMPLES, len(x_train))
     check_examples = middle.number_input(
         f"Pictures in the batch (1 to {most_examples})",
         step=1,
         key="scratch_check_examples",
+        persist_state=KEEP,
     )
     check_activation = right.selectbox(
-        "Hidden activation", list(ACTIVATIONS), key="scratch_check_activation"
+        "Hidden activation", list(ACTIVATIONS), key="scratch_check_activation", persist_state=KEEP
     )
     check_net = None
     try:  # refused before the button, so a check that would take minutes never starts
@@ -316,12 +322,31 @@ with check_tab:
 # --- 3. train -------------------------------------------------------------------------------
 with train_tab:
     first, second, third = st.columns(3)
-    first.number_input(f"Hidden units (1 to {MAX_HIDDEN_SIZE})", step=10, key="scratch_hidden")
-    first.selectbox("Hidden activation", list(ACTIVATIONS), key="scratch_activation")
-    second.number_input("Learning rate", step=0.05, format="%g", key="scratch_learning_rate")
-    second.number_input(f"Batch size (1 to {len(x_train):,})", step=10, key="scratch_batch")
-    third.number_input(f"Iterations (1 to {MAX_ITERATIONS:,})", step=1000, key="scratch_iterations")
-    third.number_input("Initial weight scale", step=0.01, format="%g", key="scratch_weight_scale")
+    first.number_input(
+        f"Hidden units (1 to {MAX_HIDDEN_SIZE})", step=10, key="scratch_hidden", persist_state=KEEP
+    )
+    first.selectbox(
+        "Hidden activation", list(ACTIVATIONS), key="scratch_activation", persist_state=KEEP
+    )
+    second.number_input(
+        "Learning rate", step=0.05, format="%g", key="scratch_learning_rate", persist_state=KEEP
+    )
+    second.number_input(
+        f"Batch size (1 to {len(x_train):,})", step=10, key="scratch_batch", persist_state=KEEP
+    )
+    third.number_input(
+        f"Iterations (1 to {MAX_ITERATIONS:,})",
+        step=1000,
+        key="scratch_iterations",
+        persist_state=KEEP,
+    )
+    third.number_input(
+        "Initial weight scale",
+        step=0.01,
+        format="%g",
+        key="scratch_weight_scale",
+        persist_state=KEEP,
+    )
     config = TrainConfig(
         hidden_size=int(st.session_state["scratch_hidden"]),
         activation=st.session_state["scratch_activation"],

@@ -232,3 +232,16 @@ def test_a_link_with_a_non_finite_number_says_so_and_uses_the_default(key, text,
     warnings = " ".join(warning.value for warning in app.warning)
     assert f"Link value {key}={text} ignored: it must be a finite number" in warnings
     assert app.number_input(key=key).value == default
+
+
+def test_settings_survive_a_visit_to_another_page():
+    """A student sets up a run, looks at the home page, comes back: the settings are as left."""
+    app = on_digits(open_scratch())
+    app.number_input(key="scratch_hidden").set_value(80).run()
+    app.selectbox(key="scratch_check_activation").set_value("relu").run()
+    app.switch_page(str(ROOT / "pages" / "home.py")).run()
+    app.switch_page(PAGE).run()
+    assert not app.exception
+    assert app.selectbox(key="scratch_dataset").value == "digits"
+    assert app.number_input(key="scratch_hidden").value == 80
+    assert app.selectbox(key="scratch_check_activation").value == "relu"
