@@ -41,6 +41,13 @@ def set_first_values(first_values: dict) -> None:
         st.session_state.setdefault(key, first)
 
 
+def kept_choice(label: str, titles: dict[str, str], key: str) -> str:
+    """Segmented buttons over a name -> title table; one is always chosen, and it is kept."""
+    return st.segmented_control(
+        label, list(titles), format_func=titles.get, key=key, required=True, persist_state=KEEP
+    )
+
+
 @dataclass(frozen=True)
 class InputImage:
     kind: str  # "drawing", "photo" or "test image"

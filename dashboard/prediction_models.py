@@ -15,7 +15,7 @@ from core.quick_model import (
     quick_model_job,
     trained_quick_model,
 )
-from dashboard.prediction_inputs import KEEP
+from dashboard.prediction_inputs import KEEP, kept_choice
 from dashboard.registry import available_pages
 from dashboard.session_models import find_session_model, session_models
 from dashboard.tensorflow_runtime import freeze_tensorflow_objects
@@ -61,14 +61,7 @@ def render_model_source() -> ActiveModel | None:
     freeze_tensorflow_objects()
     if SOURCE_KEY not in st.session_state:
         st.session_state[SOURCE_KEY] = "session" if session_models() else "quick"
-    source = st.segmented_control(
-        "Model",
-        list(SOURCES),
-        format_func=SOURCES.get,
-        key=SOURCE_KEY,
-        required=True,
-        persist_state=KEEP,
-    )
+    source = kept_choice("Model", SOURCES, SOURCE_KEY)
     if source == "session":
         return _session_model()
     if source == "upload":

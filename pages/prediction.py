@@ -15,6 +15,7 @@ from dashboard.prediction_inputs import (
     INPUT_WIDGETS,
     INPUTS,
     KEEP,
+    kept_choice,
     render_drawing,
     render_photo,
     render_pick,
@@ -68,14 +69,7 @@ class_names = model.class_names if model is not None else DATASETS["mnist"].clas
 st.subheader("2 · The image and the answer")
 input_column, output_column = st.columns([1, 1.25], gap="large")
 with input_column:
-    kind = st.segmented_control(
-        "Image",
-        list(INPUTS),
-        format_func=INPUTS.get,
-        key=INPUT_KEY,
-        required=True,
-        persist_state=KEEP,
-    )
+    kind = kept_choice("Image", INPUTS, INPUT_KEY)
     if kind == "draw":
         image = render_drawing()
     elif kind == "upload":
