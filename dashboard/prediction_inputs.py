@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.data import DATASETS, DatasetError, load_dataset
 from core.preprocess import ImageError, grayscale_from_rgba, load_image
+from dashboard.url_state import KEEP
 
 INPUTS = {"draw": "Draw", "upload": "Upload a photo", "pick": "Pick a test image"}
 INPUT_KEY = "prediction_input"
@@ -25,7 +26,6 @@ PHOTO_ERROR_KEY = "prediction_photo_error"  # (file_id, message) of the last one
 CANVAS_SIDE = 280  # 10x the model's 28 px, big enough to draw with a mouse
 BRUSH_KEY = "prediction_brush"
 PICK_CLASS_KEY = "prediction_pick_class"
-KEEP = "session"  # widget values survive runs that hide them and visits to other pages
 # Widgets shown for one input only, with their first values (see set_first_values).
 INPUT_WIDGETS = {DATASET_KEY: "mnist", INDEX_KEY: 0, PICK_CLASS_KEY: 0, BRUSH_KEY: 22}
 

@@ -15,10 +15,11 @@ from core.quick_model import (
     quick_model_job,
     trained_quick_model,
 )
-from dashboard.prediction_inputs import KEEP, kept_choice
+from dashboard.prediction_inputs import kept_choice
 from dashboard.registry import available_pages
 from dashboard.session_models import find_session_model, session_models
 from dashboard.tensorflow_runtime import freeze_tensorflow_objects
+from dashboard.url_state import KEEP
 
 SOURCES = {
     "quick": "Quick model",

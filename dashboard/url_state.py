@@ -4,7 +4,7 @@ Pattern for a page:
 
     DEFAULTS = {"base": "2", "p": [0.5, 0.5], "auto_normalise": False}
     problems = seed_from_url(DEFAULTS)      # before the widgets: fills st.session_state
-    ... widgets with key="base", key="auto_normalise" ...
+    ... widgets with key="base", key="auto_normalise", persist_state=KEEP ...
     write_to_url(DEFAULTS)                  # after: mirrors st.session_state into the URL
 
 Values are parsed to the type of their default; a value that does not parse is
@@ -17,6 +17,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
+
+# persist_state for page widgets: their values survive runs that hide them and visits
+# to other pages (Streamlit otherwise drops a widget's value when it is not drawn).
+KEEP = "session"
 
 _SEEDED = "_url_state_seeded"
 

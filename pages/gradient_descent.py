@@ -26,10 +26,9 @@ from dashboard.gradient_descent_inputs import (
     shown_step,
     start_from_click,
 )
-from dashboard.url_state import seed_from_url, write_to_url
+from dashboard.url_state import KEEP, seed_from_url, write_to_url
 
 TOLERANCE = 1e-6  # "steps to f − min ≤ 1e-6" in the comparison table
-KEEP = "session"  # widget values survive a visit to another page
 OUTCOME_STYLES = {CONVERGED: st.success, DIVERGED: st.error, DIVERGING: st.error}  # else warning
 
 first_visit = "gd_surface" not in st.session_state

@@ -14,7 +14,6 @@ from dashboard.prediction_inputs import (
     INPUT_KEY,
     INPUT_WIDGETS,
     INPUTS,
-    KEEP,
     kept_choice,
     render_drawing,
     render_photo,
@@ -26,7 +25,7 @@ from dashboard.prediction_models import render_model_source, select_session_mode
 from dashboard.prediction_testset import MAX_DRAWINGS, add_drawing, as_arrays, drawings, npz_bytes
 from dashboard.session_models import find_session_model
 from dashboard.training_state import collect_finished
-from dashboard.url_state import seed_from_url, write_to_url
+from dashboard.url_state import KEEP, seed_from_url, write_to_url
 
 URL_DEFAULTS = {INPUT_KEY: "draw", DATASET_KEY: "mnist", INDEX_KEY: 0}
 INTENDED_KEY = "prediction_intended"

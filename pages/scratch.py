@@ -39,12 +39,11 @@ from dashboard.scratch_figures import (
 from dashboard.scratch_latex import latex_matrix
 from dashboard.scratch_training import single_threaded_blas, start_training, tutorial_table
 from dashboard.training_watchdog import server_setting_problems
-from dashboard.url_state import seed_from_url, write_to_url
+from dashboard.url_state import KEEP, seed_from_url, write_to_url
 
 MAX_CHECK_EXAMPLES = 100  # pictures in the check's batch, whatever the net
 JOB_KEY, TRAINED_KEY, CHECK_KEY = "scratch_job", "scratch_trained", "scratch_check"
 
-KEEP = "session"  # widget values survive a visit to another page
 DEFAULTS = {
     "scratch_dataset": "mnist",
     "scratch_example": 0,
