@@ -9,6 +9,7 @@ from core.calculus import (
     numerical_gradient,
     numerical_gradient_batch,
 )
+from core.surfaces import get_surface
 
 
 def test_numerical_diff_of_tutorial_function():
@@ -119,3 +120,16 @@ def test_difference_errors_equal_one_h_at_a_time():
 def test_difference_errors_refuse_a_bad_h():
     with pytest.raises(ValueError, match="every h must be a positive step"):
         difference_errors(lambda p: p.sum(-1), lambda p: np.ones_like(p), np.ones(2), [1e-3, 0])
+
+
+def test_difference_errors_match_numerical_gradient_batch_one_h_at_a_time():
+    """The vectorised sweep over h gives the numbers the lab's own gradient gives per h."""
+    surface = get_surface("rosenbrock")
+    point = np.array([-1.2, 1.0])
+    hs = np.logspace(-12, 0, 13)
+    central, forward = difference_errors(surface.function, surface.gradient, point, hs)
+    exact = surface.gradient(point)
+    for index, h in enumerate(hs):
+        for scheme, errors in (("central", central), ("forward", forward)):
+            numerical = numerical_gradient_batch(surface.function, point, h, scheme)
+            assert errors[index] == pytest.approx(np.abs(numerical - exact).max(), rel=1e-9)
