@@ -1,6 +1,6 @@
 """Gradient-descent lab: server time for one rerun with 6 optimizers x 1000 steps and all figures.
 
-The headline is the whole page: a real AppTest rerun of pages/gradient_descent.py in
+The headline is the whole page: a real AppTest rerun of pages/gradient_descent/page.py in
 compare mode after the student moves η (so the 6 x 1000 descent is recomputed, not
 cached), median over repeats, against the issue's target of 50 ms and next to a rerun of
 the home page as a baseline for what any rerun of the app costs. Then where the time goes:
@@ -59,8 +59,8 @@ def figures_as_the_page_draws_them(surface, results) -> None:
     import plotly.io
     import plotly.tools
 
-    from dashboard import gradient_descent_figures as figures
-    from dashboard.gradient_descent_inputs import LEARNING_RATES
+    from pages.gradient_descent import figures
+    from pages.gradient_descent.inputs import LEARNING_RATES
 
     figures._regime_figure.cache_clear()  # built fresh each time: the worst case
     step = 500
@@ -98,7 +98,7 @@ def app_reruns(repeats: int = 21) -> dict[str, tuple[float, float]]:
     """Home rerun, page rerun after a new η, page rerun after a new step: (wall, cpu) ms."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.gradient_descent_inputs import LEARNING_RATES
+    from pages.gradient_descent.inputs import LEARNING_RATES
 
     app_path = str(ROOT / "dashboard" / "app.py")
     home = AppTest.from_file(app_path, default_timeout=120).run()
@@ -107,7 +107,7 @@ def app_reruns(repeats: int = 21) -> dict[str, tuple[float, float]]:
     app = AppTest.from_file(app_path, default_timeout=120)
     app.query_params.update({"gd_mode": "optimizers", "gd_steps": str(STEPS)})
     app.run()
-    app.switch_page(str(ROOT / "pages" / "gradient_descent.py")).run()
+    app.switch_page(str(ROOT / "pages" / "gradient_descent" / "page.py")).run()
     assert not app.exception, app.exception
     assert len(app.dataframe[0].value) == len(OPTIMIZERS)  # really 6 runs
     rates = iter(LEARNING_RATES[55:100])  # each new: never a cache hit
@@ -126,7 +126,10 @@ def compile_ms() -> float:
     """What compiling app.py and the page costs each AppTest rerun (a server caches it)."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
-    scripts = [str(ROOT / "dashboard" / "app.py"), str(ROOT / "pages" / "gradient_descent.py")]
+    scripts = [
+        str(ROOT / "dashboard" / "app.py"),
+        str(ROOT / "pages" / "gradient_descent" / "page.py"),
+    ]
     return median_ms(lambda: [ScriptCache().get_bytecode(script) for script in scripts], 21)
 
 

@@ -47,9 +47,9 @@ def app_rerun_seconds(section: str) -> list[tuple[float, float]]:
     """Reruns of dashboard/app.py showing this page's `section`, as a student's click causes."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.registry import PAGES
+    from dashboard.navigation import PAGES
 
-    page = next(page for page in PAGES if page.file == "information.py")
+    page = next(page for page in PAGES if page.name == "information")
     app = AppTest.from_file(str(APP), default_timeout=60)
     app.run()
     app.switch_page(str(page.path)).run()
@@ -67,9 +67,7 @@ def baseline_seconds() -> list[tuple[float, float]]:
 
 def direct_seconds(section: str) -> list[tuple[float, float]]:
     """Computation plus figure building for one section, without Streamlit."""
-    from dashboard import information_figures as figures
-    from dashboard import information_lab as lab
-    from dashboard import information_state as state
+    from pages.information import figures, lab, state
 
     defaults = state.DEFAULTS
     inputs = lab.LabInput(
@@ -130,7 +128,7 @@ def ms(seconds: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def main() -> None:
-    from dashboard.information_lab import SECTIONS
+    from pages.information.lab import SECTIONS
 
     baseline, baseline_cpu = ms(baseline_seconds())
     print(

@@ -27,7 +27,7 @@ from core.scratch import (  # noqa: E402
     picture_passes,
     train,
 )
-from dashboard.scratch_training import single_threaded_blas  # noqa: E402
+from pages.scratch.training import single_threaded_blas  # noqa: E402
 
 TARGET_TEST_ACCURACY = 0.94  # the issue's, for the tutorial's 10 000-iteration run
 

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.registry import HOME, available_pages  # noqa: E402
+from dashboard.navigation import HOME, available_pages  # noqa: E402
 
 FIRST_RENDER = """
 import json, sys, time

@@ -56,8 +56,8 @@ def live_page() -> None:
     """The studio's live panel as a script: start the run once, then one tick per run."""
     import streamlit as st
 
-    from dashboard import training_state as state
-    from dashboard.training_views import live_view
+    from pages.training import state
+    from pages.training.views import live_view
 
     if state.pending() is None:
         state.start_run(st.session_state["bench_config"], None)
@@ -71,7 +71,7 @@ def live_page() -> None:
 def in_app_fit_seconds(config: TrainConfig) -> float:
     """The studio's real path, driven the way a browser drives it.
 
-    The run starts through dashboard.training_state.start_run (Job, Keras callbacks,
+    The run starts through pages.training.state.start_run (Job, Keras callbacks,
     TensorFlow freeze, session watchdog) inside a Streamlit script run, and the live
     panel reruns twice a second through Streamlit's own script runner (AppTest), followed
     by the gc.collect(2) a server adds after every run when runner.postScriptGC is on

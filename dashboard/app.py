@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit as st  # noqa: E402
 
-from dashboard.registry import HOME, available_pages  # noqa: E402
+from dashboard.navigation import HOME, available_pages  # noqa: E402
 from dashboard.sidebar import render_sidebar  # noqa: E402
 
 st.set_page_config(page_title="Deep learning, hands on", page_icon="🧠", layout="wide")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboard.registry import HOME, available_pages
+from dashboard.navigation import HOME, available_pages
 from tests.conftest import screenshot
 from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
 
@@ -19,7 +19,7 @@ def test_home_page_is_served(page: Page, app_url):
 
 
 @pytest.mark.parametrize(
-    "entry", [p for p in available_pages() if p is not HOME], ids=lambda p: p.file
+    "entry", [p for p in available_pages() if p is not HOME], ids=lambda p: p.name
 )
 def test_every_page_opens_from_the_menu(page: Page, app_url, entry):
     open_page(page, app_url)

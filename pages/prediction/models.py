@@ -1,0 +1,221 @@
+"""Where the prediction page's model comes from: the quick model, this session's runs, an upload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.data import DATASETS, DatasetError, load_dataset
+from core.jobs import FAILED, FINISHED, QUEUED, STOPPED
+from core.model_check import CheckedModel, ModelCheckError, accuracy, check_model, load_model_bytes
+from core.quick_model import (
+    QuickModelConfig,
+    existing_quick_model_job,
+    quick_model_job,
+    trained_quick_model,
+)
+from dashboard.navigation import available_pages
+from dashboard.session_models import find_session_model, session_models
+from dashboard.tensorflow_runtime import freeze_tensorflow_objects
+from dashboard.url_state import KEEP
+from pages.prediction.inputs import kept_choice
+
+SOURCES = {
+    "quick": "Quick model",
+    "session": "Trained in this session",
+    "upload": "Upload a .keras file",
+}
+SOURCE_KEY = "prediction_source"
+UPLOADED_KEY = "prediction_uploaded_model"  # the last upload that passed the checks
+UPLOAD_ERROR_KEY = "prediction_upload_model_error"  # (file_id, message) of the last refused one
+SESSION_LABEL_KEY = "prediction_session_label"  # which of this session's runs is picked
+SEEN_KEY = "prediction_model_file_seen"  # file_id of the last upload looked at
+CHECKED_KEY = "prediction_checked_models"  # id(model) -> (model, CheckedModel), checked once
+UPLOAD_CLASSES = {"mnist": "digits (MNIST)", "fashion_mnist": "clothes (Fashion-MNIST)"}
+
+
+@dataclass(frozen=True)
+class ActiveModel:
+    label: str  # what the student reads
+    checked: CheckedModel  # the model and how to feed it
+    dataset: str  # core.data name whose classes it predicts
+    class_names: tuple[str, ...]  # output i means class_names[i]
+    test_accuracy: float | None  # on that data set's test split, when known
+
+
+@dataclass(frozen=True)
+class UploadedModel:
+    name: str  # file name
+    file_id: str  # Streamlit's id of the upload, to load each file once
+    checked: CheckedModel
+
+
+def select_session_model(label: str) -> None:
+    """Make a model that just arrived from the studio the one the page predicts with."""
+    st.session_state[SOURCE_KEY] = "session"
+    st.session_state[SESSION_LABEL_KEY] = label
+
+
+def render_model_source() -> ActiveModel | None:
+    """The model picker; returns the model to use, or None after saying how to get one."""
+    freeze_tensorflow_objects()
+    if SOURCE_KEY not in st.session_state:
+        st.session_state[SOURCE_KEY] = "session" if session_models() else "quick"
+    source = kept_choice("Model", SOURCES, SOURCE_KEY)
+    if source == "session":
+        return _session_model()
+    if source == "upload":
+        return _uploaded_model()
+    return _quick_model()
+
+
+def _quick_model() -> ActiveModel | None:
+    quick = trained_quick_model()
+    if quick is not None:
+        st.caption(
+            f"A small CNN trained on {quick.config.train_images:,} MNIST digits for "
+            f"{quick.config.epochs} epochs ({quick.train_seconds:.0f} s), shared by everyone "
+            f"on this server: **{quick.test_accuracy:.1%}** on the {quick.test_images:,} test digits."
+        )
+        checked = _checked(quick.model)
+        if checked is None:
+            return None
+        return ActiveModel(
+            "quick CNN", checked, quick.dataset, quick.class_names, quick.test_accuracy
+        )
+    job = existing_quick_model_job()
+    if job is not None and job.state in (FAILED, STOPPED):
+        st.error(f"Training the quick model did not finish: {job.snapshot().error or 'stopped'}.")
+    if job is None or job.state in FINISHED:
+        config = QuickModelConfig()
+        st.info(
+            "No model yet. The quick model is a small CNN trained once on "
+            f"{config.train_images:,} MNIST digits (about 10 seconds) and then shared by "
+            "everyone on this server. You can also train your own in the Training studio "
+            "or upload a .keras file."
+        )
+        if st.button("Train the quick model", type="primary", icon=":material/bolt:"):
+            with st.spinner("Importing TensorFlow (only the first time)…"):
+                freeze_tensorflow_objects(import_now=True)
+            job = quick_model_job(config)
+            st.rerun()
+        return None
+    _quick_model_progress(job)
+    return None
+
+
+@st.fragment(run_every=0.5)
+def _quick_model_progress(job) -> None:
+    snapshot = job.snapshot()
+    if snapshot.state in FINISHED:
+        st.rerun()  # the whole page: the model is ready (or failed) now
+    if snapshot.state == QUEUED:
+        st.progress(
+            0.0,
+            text=f"Waiting for a free trainer: number {snapshot.queue_position} in the queue",
+        )
+        return
+    fraction = float(snapshot.progress.get("fraction", 0.0))
+    loss = snapshot.progress.get("loss")
+    detail = f" · loss {loss:.3f}" if loss is not None else ""
+    st.progress(
+        min(fraction, 1.0),
+        text=f"Training the quick model: {fraction:.0%}{detail} · {snapshot.seconds:.0f} s",
+    )
+
+
+def _session_model() -> ActiveModel | None:
+    models = session_models()
+    if not models:
+        st.info("No model has been trained in this session yet: train one, then come back here.")
+        training = next((page for page in available_pages() if page.name == "training"), None)
+        if training is not None:
+            st.page_link(str(training.path), label="Open the Training studio", icon=training.icon)
+        return None
+    labels = [model.label for model in models]
+    label = st.selectbox(
+        "Run", labels, index=len(labels) - 1, key=SESSION_LABEL_KEY, persist_state=KEEP
+    )
+    entry = find_session_model(label)
+    if entry is None:
+        return None
+    checked = _checked(entry.model)
+    if checked is None:
+        return None
+    return ActiveModel(
+        entry.label, checked, entry.dataset, tuple(entry.class_names), entry.test_accuracy
+    )
+
+
+def _checked(model) -> CheckedModel | None:
+    """check_model once per model object and session; the probe costs two predictions."""
+    memo = st.session_state.setdefault(CHECKED_KEY, {})
+    known = memo.get(id(model))
+    if known is not None and known[0] is model:
+        return known[1]
+    try:
+        checked = check_model(model)
+    except ModelCheckError as error:
+        st.error(f"This model cannot be used here: {error}.")
+        return None
+    memo[id(model)] = (model, checked)
+    return checked
+
+
+def _uploaded_model() -> ActiveModel | None:
+    upload = st.file_uploader(
+        "A Keras model saved with model.save('name.keras'): 28x28 input, 10 outputs",
+        type=["keras"],
+        key="prediction_model_file",
+    )
+    if upload is not None and st.session_state.get(SEEN_KEY) != upload.file_id:
+        st.session_state[SEEN_KEY] = upload.file_id  # each file is loaded once, not every rerun
+        try:
+            with st.spinner("Loading the model with Keras' safe mode…"):
+                checked = load_model_bytes(upload.getvalue())
+            st.session_state[UPLOADED_KEY] = UploadedModel(upload.name, upload.file_id, checked)
+            st.session_state.pop(UPLOAD_ERROR_KEY, None)
+        except ModelCheckError as error:
+            st.session_state[UPLOAD_ERROR_KEY] = (upload.file_id, str(error))
+    refused = st.session_state.get(UPLOAD_ERROR_KEY)
+    uploaded: UploadedModel | None = st.session_state.get(UPLOADED_KEY)
+    if refused is not None and upload is not None and refused[0] == upload.file_id:
+        kept = f" Still using {uploaded.name}." if uploaded is not None else ""
+        st.error(f"{upload.name} refused: {refused[1]}.{kept}")
+    if uploaded is None:
+        return None
+    dataset = st.radio(
+        "Its classes are",
+        list(UPLOAD_CLASSES),
+        format_func=UPLOAD_CLASSES.get,
+        horizontal=True,
+        key="prediction_upload_classes",
+        persist_state=KEEP,
+    )
+    checked = uploaded.checked
+    output = (
+        "softmax probabilities" if checked.gives_probabilities else "scores (softmax added here)"
+    )
+    test_accuracy = _upload_accuracy(uploaded, dataset)
+    measured = f", **{test_accuracy:.1%}** on the test set" if test_accuracy is not None else ""
+    st.caption(
+        f"{uploaded.name}: {checked.parameters:,} weights, input {checked.input_shape}, "
+        f"outputs {output}{measured}."
+    )
+    return ActiveModel(
+        uploaded.name, checked, dataset, DATASETS[dataset].class_names, test_accuracy
+    )
+
+
+def _upload_accuracy(uploaded: UploadedModel, dataset: str) -> float | None:
+    """Measured once per file and data set: about a second for 10,000 test images."""
+    memo = st.session_state.setdefault("prediction_upload_accuracy", {})
+    key = (uploaded.file_id, dataset)
+    if key not in memo:
+        try:
+            _, (x_test, y_test), _ = load_dataset(dataset)
+        except DatasetError:
+            return None
+        memo[key] = accuracy(uploaded.checked, x_test, y_test)
+    return memo[key]

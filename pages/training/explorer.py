@@ -1,0 +1,88 @@
+"""Data explorer: what the images and labels a model learns from look like, as tensors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.data import DATASETS, DatasetError, how_to_get, load_dataset
+from core.training import scale_images
+from pages.training.figures import class_counts_figure, enlarge
+
+
+def tensor_facts(images: np.ndarray) -> pd.DataFrame:
+    """Shape, dtype, rank and value range of the raw, scaled and flattened training images."""
+    scaled = scale_images(images[:1000])  # the range is the same; no need to copy 60 000
+    steps = [
+        ("as loaded", images.shape, images.dtype, images.min(), images.max()),
+        ("divided by 255", images.shape, scaled.dtype, scaled.min(), scaled.max()),
+        (
+            "flattened for a dense layer",
+            (len(images), images.shape[1] * images.shape[2]),
+            scaled.dtype,
+            scaled.min(),
+            scaled.max(),
+        ),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "step": step,
+                "shape": str(tuple(int(size) for size in shape)),
+                "dtype": str(dtype),
+                "ndim (rank)": len(shape),
+                "min": float(low),
+                "max": float(high),
+            }
+            for step, shape, dtype, low, high in steps
+        ]
+    )
+
+
+def mean_images(images: np.ndarray, labels: np.ndarray, classes: int) -> list[np.ndarray]:
+    return [images[labels == k].mean(axis=0).astype(np.uint8) for k in range(classes)]
+
+
+def explorer_view(dataset: str) -> None:
+    spec = DATASETS[dataset]
+    try:
+        (x_train, y_train), (x_test, _), info = load_dataset(dataset)
+    except DatasetError as error:
+        st.error(f"{spec.title} cannot be loaded: {error}")
+        st.info(f"To get it: {how_to_get(spec)}")
+        return
+    names = info.class_names
+    st.caption(
+        f"{spec.title}: {len(x_train):,} training and {len(x_test):,} test images, "
+        f"loaded from {info.source.label} ({info.source.location})."
+    )
+    seed = st.columns([1, 4])[0].number_input(
+        "Sample seed", 0, 10_000, 0, key="train_explorer_seed"
+    )
+    chosen = np.random.default_rng(int(seed)).choice(len(x_train), size=20, replace=False)
+    st.image(
+        [enlarge(x_train[index]) for index in chosen],
+        caption=[f"{y_train[index]}: {names[y_train[index]]}" for index in chosen],
+        width=84,
+    )
+    left, right = st.columns([1, 2])
+    with left:
+        st.subheader("Labels")
+        st.dataframe(pd.DataFrame({"label": range(len(names)), "class": names}), hide_index=True)
+    with right:
+        st.subheader("The images as tensors")
+        st.dataframe(tensor_facts(x_train), hide_index=True)
+        st.caption(
+            "Pixels arrive as whole numbers 0…255; models here read floats 0…1. "
+            "A dense layer sees each image as one row of 784 numbers; a CNN keeps 28x28."
+        )
+    st.subheader("Images per class")
+    counts = np.bincount(y_train, minlength=len(names))
+    st.plotly_chart(class_counts_figure(counts, names), key="train_class_counts")
+    st.subheader("The mean image of each class")
+    st.image(
+        [enlarge(image) for image in mean_images(x_train, y_train, len(names))],
+        caption=list(names),
+        width=84,
+    )

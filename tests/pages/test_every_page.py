@@ -1,0 +1,92 @@
+"""Every page, run through the real entry point with AppTest."""
+
+import subprocess
+import sys
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.navigation import HOME, PAGES, available_pages
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+def run_page(page, timeout=60) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=timeout).run()
+    if page is not HOME:
+        app.switch_page(str(page.path)).run()
+    return app
+
+
+@pytest.mark.parametrize("page", available_pages(), ids=lambda page: page.name)
+def test_page_renders_without_exception(page):
+    """Each page that exists opens through the navigation with no exception."""
+    app = run_page(page)
+    assert not app.exception, [error.value for error in app.exception]
+    assert len(app.main.children) > 0
+
+
+def test_only_existing_pages_are_in_the_menu():
+    """A page issue adds a file; until then the page is not offered."""
+    shown = {page.name for page in available_pages()}
+    assert HOME.name in shown
+    for page in PAGES:
+        assert (page.name in shown) == page.path.is_file()
+
+
+def test_home_lists_every_dataset_with_its_source(monkeypatch, tmp_path):
+    """The data panel says where each data set would load from, with no data set at all."""
+    monkeypatch.delenv("DASHBOARD_DATA_DIR", raising=False)
+    monkeypatch.setenv("DASHBOARD_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    app = run_page(HOME)
+    table = app.table[0].value
+    sources = dict(zip(table["data set"], table["loaded from"]))
+    assert sources["MNIST"] == "unavailable"
+    assert sources["Digits (offline)"] == "bundled with scikit-learn"
+
+
+def test_home_shows_local_folder_when_data_dir_is_set(monkeypatch, real_data_dir):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(real_data_dir))
+    app = run_page(HOME)
+    table = app.table[0].value
+    sources = dict(zip(table["data set"], table["loaded from"]))
+    assert sources["MNIST"] == sources["Fashion-MNIST"] == "local folder"
+    assert "MB" in table["size"][0]
+
+
+def test_home_cards_link_every_other_page():
+    app = run_page(HOME)
+    others = [page for page in available_pages() if page is not HOME]
+    assert len(app.get("page_link")) == len(others)
+
+
+def test_device_check_names_a_device():
+    """The compute device is read only when asked (it imports TensorFlow)."""
+    app = run_page(HOME)
+    app.button[0].click().run(timeout=120)
+    assert not app.exception
+    assert "CPU" in app.success[0].value or "GPU" in app.success[0].value
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in available_pages() if not p.uses_tensorflow], ids=lambda p: p.name
+)
+def test_pages_without_tensorflow_never_import_it(page):
+    """The maths pages open instantly: checked in a fresh process, since other tests here
+    may have imported TensorFlow already."""
+    switch = "" if page is HOME else f"app.switch_page({str(page.path)!r}).run()\n"
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"app = AppTest.from_file({APP!r}, default_timeout=60).run()\n"
+        f"{switch}"
+        "assert not app.exception, app.exception\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "False False"
