@@ -14,7 +14,7 @@ import numpy as np
 from core.descent import MAX_STEPS, check_h, check_learning_rate
 from core.optimizers import OPTIMIZERS, HyperParameters
 from core.surfaces import DEFAULT_SURFACE, SURFACES
-from dashboard.log_scale import nearest_on_log_scale
+from dashboard.settings import nearest_on_log_scale
 
 MODES = {
     "one": "One optimizer",

@@ -15,7 +15,7 @@ from core.data import DATASETS
 from core.models import ACTIVATIONS, FAMILIES, FAMILY_TITLES, OPTIMIZER_TITLES, ModelConfig
 from core.presets import PRESETS
 from core.training import MAX_BATCH_SIZE, MAX_EPOCHS, TrainConfig
-from dashboard.log_scale import nearest_on_log_scale
+from dashboard.settings import nearest_on_log_scale
 
 SAVED_KEY = "train_saved_settings"
 # 1, 2, 5 per decade from 1e-5 to 10: a log slider with round numbers
