@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 from core.data import load_dataset  # noqa: E402
 from core.model_check import check_model, class_probabilities  # noqa: E402
 from core.preprocess import grayscale_from_rgba, preprocess  # noqa: E402
-from core.quick_model import train_quick_model  # noqa: E402
+from core.quick_model import QUICK_CONFIG  # noqa: E402
+from core.training import train  # noqa: E402
 
 CALLS = 100
 TARGET_MS = 50
@@ -73,7 +74,7 @@ def decode_data_url(url: str) -> np.ndarray:
 
 
 def main() -> None:
-    quick = train_quick_model()
+    quick = train(QUICK_CONFIG)
     checked = check_model(quick.model)
     _, (x_test, _), _ = load_dataset("mnist")
     rgba = canvas_rgba(x_test[0])

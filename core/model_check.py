@@ -1,6 +1,6 @@
 """Load an uploaded .keras file safely, check it can read MNIST, and ask it about one image.
 
-    from core.model_check import load_model_bytes, class_probabilities, entropy_bits
+    from core.model_check import load_model_bytes, class_probabilities
     checked = load_model_bytes(open("my_model.keras", "rb").read())
     p = class_probabilities(checked.model, image_28x28)     # 10 probabilities summing to 1
 
@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from core.information import softmax
+from core.metrics import accuracy, predicted_classes
 from core.models import SEEDING_LOCK
 
 MAX_MODEL_BYTES = 20_000_000  # same as the upload limit in .streamlit/config.toml
@@ -172,7 +173,12 @@ def class_probabilities(checked: CheckedModel, images: np.ndarray) -> np.ndarray
     return probabilities[0] if single else probabilities
 
 
-def accuracy(
+def scaled(images: np.ndarray) -> np.ndarray:
+    """uint8 pixels 0..255 -> float32 0..1, as every model here was trained."""
+    return images.astype(np.float32) / np.float32(255.0)
+
+
+def model_accuracy(
     checked: CheckedModel, images: np.ndarray, labels: np.ndarray, batch: int = 2000
 ) -> float:
     """Share of uint8 (N, 28, 28) images whose most probable class is their label."""
@@ -181,30 +187,16 @@ def accuracy(
         raise ValueError(
             f"need as many labels as images, at least one: {len(images)} and {len(labels)}"
         )
-    correct = 0
-    for start in range(0, len(images), batch):
-        scaled = images[start : start + batch].astype(np.float32) / 255.0  # as in training
-        predicted = class_probabilities(checked, scaled).argmax(axis=1)
-        correct += int((predicted == labels[start : start + batch]).sum())
-    return correct / len(images)
+    predicted = np.concatenate(
+        [
+            predicted_classes(class_probabilities(checked, scaled(images[start : start + batch])))
+            for start in range(0, len(images), batch)  # in batches: memory stays flat
+        ]
+    )
+    return accuracy(predicted, labels)
 
 
 # --- what one prediction says -----------------------------------------------------------
-
-
-def entropy_bits(p: np.ndarray) -> float:
-    """H(p) = -sum p log2 p, with 0 log 0 = 0: 0 bits is certain, log2(10) = 3.32 is a blind guess."""
-    p = np.asarray(p, dtype=np.float64)
-    positive = p[p > 0]
-    return float(-(positive * np.log2(positive)).sum())
-
-
-def example_loss(p: np.ndarray, true_label: int, eps: float = 1e-7) -> float:
-    """Cross-entropy of one example, -ln p(true), in nats as Keras reports it (eps avoids ln 0)."""
-    p = np.asarray(p, dtype=np.float64)
-    if not 0 <= true_label < len(p):
-        raise ValueError(f"true_label must be a class index 0..{len(p) - 1}, got {true_label}")
-    return float(-np.log(p[true_label] + eps))
 
 
 def top_classes(p: np.ndarray, k: int = 3) -> list[tuple[int, float]]:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.calculus import numerical_gradient
-from core.information import cross_entropy_batch, softmax
+from core.information import softmax
+from core.metrics import accuracy, cross_entropy, predicted_classes
 
 MAX_HIDDEN_SIZE = 1000  # above this a NumPy net is slow to train and pictures unreadable
 MAX_ITERATIONS = 50_000  # minutes of training on one core; more belongs in a notebook
@@ -125,7 +126,7 @@ class SimpleNet:
         t = np.asarray(t)
         if t.ndim == 1 and len(t) == scores.shape[1] and len(scores) == 1:
             t = t[np.newaxis]  # one one-hot target, not three labels
-        return cross_entropy_batch(softmax(scores), t, eps=LOG_EPSILON)
+        return cross_entropy(softmax(scores), t, eps=LOG_EPSILON)
 
     def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
         """dL/dW by central differences; the loss closes over self.W, which is nudged."""
@@ -211,22 +212,20 @@ class TwoLayerNet:
 
     def loss(self, x: np.ndarray, t: np.ndarray) -> float:
         """Mean cross-entropy; t is integer labels (N,) or one-hot rows (N, output)."""
-        return cross_entropy_batch(self.forward(x)["y"], t, eps=LOG_EPSILON)
+        return cross_entropy(self.forward(x)["y"], t, eps=LOG_EPSILON)
 
     def accuracy(self, x: np.ndarray, t: np.ndarray, chunk: int = 10_000) -> float:
         """Share of rows whose highest score is the true class (in chunks: memory stays flat)."""
         labels = _as_labels(t)
         if len(labels) == 0:
             raise ValueError("accuracy of an empty set is undefined")
-        correct = 0
-        for start in range(0, len(labels), chunk):
-            rows = x[start : start + chunk]
-            if rows.dtype == np.uint8:  # raw pictures: normalise chunk by chunk
-                rows = flatten_images(rows)
-            correct += int(
-                (self.predict(rows).argmax(axis=1) == labels[start : start + chunk]).sum()
+        predicted = [
+            predicted_classes(
+                self.predict(flatten_images(rows) if rows.dtype == np.uint8 else rows)
             )
-        return correct / len(labels)
+            for rows in (x[start : start + chunk] for start in range(0, len(labels), chunk))
+        ]  # raw pictures are normalised chunk by chunk
+        return accuracy(np.concatenate(predicted), labels)
 
     def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """dL/dparam for every parameter by central differences: 2 losses per number."""

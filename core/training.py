@@ -11,7 +11,6 @@ in a notebook). It never touches a user interface.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from core.data import load_dataset, spec_for
+from core.metrics import accuracy, cross_entropy
 from core.models import (
     OPTIMIZERS,
     ModelConfig,
@@ -157,41 +157,6 @@ def prepare_data(config: TrainConfig) -> PreparedData:
     )
 
 
-# --- evaluation: plain numpy, so the numbers can be checked by hand ----------------------
-
-
-def cross_entropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    """Mean of -log p(true class), clipped like Keras so a 0 does not give inf."""
-    picked = probabilities[np.arange(len(labels)), labels]
-    return float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0))))
-
-
-def accuracy(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    return float(np.mean(np.argmax(probabilities, axis=1) == labels))
-
-
-def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, classes: int = 10) -> np.ndarray:
-    """counts[i, j] = test images of true class i predicted as class j."""
-    counts = np.zeros((classes, classes), dtype=np.int64)
-    np.add.at(counts, (labels, predictions), 1)
-    return counts
-
-
-def per_class_accuracy(counts: np.ndarray) -> np.ndarray:
-    """Diagonal over row sums; NaN for a class with no test image."""
-    totals = counts.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(totals > 0, np.diag(counts) / totals, np.nan)
-
-
-def worst_mistakes(probabilities: np.ndarray, labels: np.ndarray, limit: int = 24) -> np.ndarray:
-    """Indices of misclassified images, most confident wrong answer first."""
-    predictions = np.argmax(probabilities, axis=1)
-    wrong = np.flatnonzero(predictions != labels)
-    confidence = probabilities[wrong, predictions[wrong]]
-    return wrong[np.argsort(-confidence, kind="stable")][:limit]
-
-
 def predict(model, images: np.ndarray) -> np.ndarray:
     return np.asarray(model.predict(images, batch_size=1024, verbose=0), dtype=np.float64)
 
@@ -236,27 +201,19 @@ class RunResult:
 def _progress_callback(
     context, config: TrainConfig, steps: int, state: dict, fit_started: Callable[[], None]
 ):
-    """A Keras callback that reports to `context` and obeys its stop flag; no UI here.
-
-    It is `async_safe`: Keras runs its batch-end calls on a thread pool, so reading
-    the loss never makes the training loop wait (that wait cost 40 % of the
-    throughput). Calls may arrive out of order, hence the lock and the max().
-    """
+    """A Keras callback that reports to `context` and obeys its stop flag; no UI here."""
     import keras
 
     every = max(1, steps // POINTS_PER_EPOCH)
     total_steps = steps * config.epochs
-    lock = threading.Lock()
 
     class ReportProgress(keras.callbacks.Callback):
-        async_safe = True
-
         def on_train_begin(self, logs=None):
             fit_started()
             state["started"] = time.perf_counter()
 
         def on_epoch_begin(self, epoch, logs=None):
-            state["epoch"] = epoch  # batch-end calls of the last epoch are all done by now
+            state["epoch"] = epoch
             state["epoch_started"] = time.perf_counter()
 
         def on_train_batch_begin(self, batch, logs=None):
@@ -267,42 +224,36 @@ def _progress_callback(
         def on_train_batch_end(self, batch, logs=None):
             logs = logs or {}
             loss = float(logs.get("loss", float("nan")))
-            accuracy = float(logs.get("accuracy", float("nan")))
+            batch_accuracy = float(logs.get("accuracy", float("nan")))
             epoch = state["epoch"]
             done_steps = epoch * steps + batch + 1
-            with lock:
-                state["batches"] = max(state["batches"], done_steps)
-                if not math.isfinite(loss):
-                    first = state.setdefault("diverged", (epoch + 1, batch + 1))
-                    state["diverged"] = min(first, (epoch + 1, batch + 1))
-                    self.model.stop_training = True
-                    return
-                if done_steps < state["batches"]:
-                    return  # a later batch has reported already
-                # rates count from the end of the first batch, which includes graph tracing
-                now = time.perf_counter()
-                first_done = state.setdefault("first_batch_done", (now, done_steps))
-                elapsed, steps_since = now - first_done[0], done_steps - first_done[1]
-                rate = steps_since / elapsed if elapsed > 0 and steps_since > 0 else 0.0
-                samples = min(
-                    done_steps * config.batch_size, training_images(config) * config.epochs
-                )
-                context.report(
-                    epoch=epoch + 1,
-                    epochs=config.epochs,
-                    batch=batch + 1,
-                    batches=steps,
-                    fraction=done_steps / total_steps,
-                    samples=samples,
-                    samples_per_second=rate * config.batch_size,
-                    eta_seconds=(total_steps - done_steps) / rate if rate > 0 else None,
-                    loss=loss,
-                    accuracy=accuracy,
-                )
-                if (batch + 1) % every == 0 or batch + 1 == steps:
-                    context.append("batch_epoch", epoch + (batch + 1) / steps)
-                    context.append("batch_loss", loss)
-                    context.append("batch_accuracy", accuracy)
+            state["batches"] = done_steps
+            if not math.isfinite(loss):
+                state["diverged"] = (epoch + 1, batch + 1)
+                self.model.stop_training = True
+                return
+            # rates count from the end of the first batch, which includes graph tracing
+            now = time.perf_counter()
+            first_done = state.setdefault("first_batch_done", (now, done_steps))
+            elapsed, steps_since = now - first_done[0], done_steps - first_done[1]
+            rate = steps_since / elapsed if elapsed > 0 and steps_since > 0 else 0.0
+            samples = min(done_steps * config.batch_size, training_images(config) * config.epochs)
+            context.report(
+                epoch=epoch + 1,
+                epochs=config.epochs,
+                batch=batch + 1,
+                batches=steps,
+                fraction=done_steps / total_steps,
+                samples=samples,
+                samples_per_second=rate * config.batch_size,
+                eta_seconds=(total_steps - done_steps) / rate if rate > 0 else None,
+                loss=loss,
+                accuracy=batch_accuracy,
+            )
+            if (batch + 1) % every == 0 or batch + 1 == steps:
+                context.append("batch_epoch", epoch + (batch + 1) / steps)
+                context.append("batch_loss", loss)
+                context.append("batch_accuracy", batch_accuracy)
 
         def on_epoch_end(self, epoch, logs=None):
             if "diverged" in state:

@@ -8,9 +8,15 @@ import streamlit as st
 
 from core.data import DATASETS, DatasetError, load_dataset
 from core.jobs import FAILED, FINISHED, QUEUED, STOPPED
-from core.model_check import CheckedModel, ModelCheckError, accuracy, check_model, load_model_bytes
+from core.model_check import (
+    CheckedModel,
+    ModelCheckError,
+    check_model,
+    load_model_bytes,
+    model_accuracy,
+)
 from core.quick_model import (
-    QuickModelConfig,
+    QUICK_CONFIG,
     existing_quick_model_job,
     quick_model_job,
     trained_quick_model,
@@ -74,31 +80,31 @@ def _quick_model() -> ActiveModel | None:
     quick = trained_quick_model()
     if quick is not None:
         st.caption(
-            f"A small CNN trained on {quick.config.train_images:,} MNIST digits for "
-            f"{quick.config.epochs} epochs ({quick.train_seconds:.0f} s), shared by everyone "
-            f"on this server: **{quick.test_accuracy:.1%}** on the {quick.test_images:,} test digits."
+            f"A small CNN trained on {quick.config.subset_size:,} MNIST digits for "
+            f"{quick.config.epochs} epochs ({quick.seconds:.0f} s), shared by everyone "
+            f"on this server: **{quick.test_accuracy:.1%}** on the {len(quick.test_labels):,} "
+            "test digits."
         )
         checked = _checked(quick.model)
         if checked is None:
             return None
         return ActiveModel(
-            "quick CNN", checked, quick.dataset, quick.class_names, quick.test_accuracy
+            "quick CNN", checked, quick.config.dataset, quick.class_names, quick.test_accuracy
         )
     job = existing_quick_model_job()
     if job is not None and job.state in (FAILED, STOPPED):
         st.error(f"Training the quick model did not finish: {job.snapshot().error or 'stopped'}.")
     if job is None or job.state in FINISHED:
-        config = QuickModelConfig()
         st.info(
             "No model yet. The quick model is a small CNN trained once on "
-            f"{config.train_images:,} MNIST digits (about 10 seconds) and then shared by "
+            f"{QUICK_CONFIG.subset_size:,} MNIST digits (about 15 seconds) and then shared by "
             "everyone on this server. You can also train your own in the Training studio "
             "or upload a .keras file."
         )
         if st.button("Train the quick model", type="primary", icon=":material/bolt:"):
             with st.spinner("Importing TensorFlow (only the first time)…"):
                 freeze_tensorflow_objects(import_now=True)
-            job = quick_model_job(config)
+            job = quick_model_job()
             st.rerun()
         return None
     _quick_model_progress(job)
@@ -217,5 +223,5 @@ def _upload_accuracy(uploaded: UploadedModel, dataset: str) -> float | None:
             _, (x_test, y_test), _ = load_dataset(dataset)
         except DatasetError:
             return None
-        memo[key] = accuracy(uploaded.checked, x_test, y_test)
+        memo[key] = model_accuracy(uploaded.checked, x_test, y_test)
     return memo[key]

@@ -1,11 +1,10 @@
 """Prediction: draw, upload or pick an image; see the 28x28 input the model gets and how sure it is."""
 
-import math
-
 import streamlit as st
 
 from core.data import DATASETS
-from core.model_check import accuracy, class_probabilities, entropy_bits, example_loss, top_classes
+from core.metrics import cross_entropy, entropy
+from core.model_check import class_probabilities, model_accuracy, top_classes
 from core.preprocess import INVERT_CHOICES, PreprocessOptions, from_dataset_image, preprocess
 from dashboard.session_models import find_session_model
 from dashboard.url_state import KEEP, seed_from_url, write_to_url
@@ -165,17 +164,17 @@ with output_area:
         entropy_column, loss_column = st.columns(2)
         entropy_column.metric(
             "Entropy of the answer",
-            f"{entropy_bits(p):.2f} bits",
+            f"{entropy(p, base=2):.2f} bits",
             help="0 bits: certain. log2(10) = 3.32 bits: a blind guess among 10 classes.",
         )
         if true_label is not None:
             loss_column.metric(
                 f"Loss of this example, −ln p({class_names[true_label]})",
-                f"{example_loss(p, true_label):.3f} nats",
+                f"{cross_entropy(p[None], [true_label]):.3f} nats",
                 help="The cross-entropy training would add for this one image, in nats as Keras reports it.",
             )
             loss_column.caption(
-                f"= {example_loss(p, true_label) / math.log(2):.3f} bits, the entropy's unit"
+                f"= {cross_entropy(p[None], [true_label], base=2):.3f} bits, the entropy's unit"
             )
             information_lab_link(p, true_label, model.dataset)
         else:
@@ -213,7 +212,7 @@ if kind != "pick":
         if model is not None:
             own, reference = st.columns(2)
             own.metric(
-                "Accuracy on your drawings", f"{accuracy(model.checked, images, labels):.0%}"
+                "Accuracy on your drawings", f"{model_accuracy(model.checked, images, labels):.0%}"
             )
             if model.test_accuracy is not None:
                 reference.metric(

@@ -12,15 +12,10 @@ import streamlit as st
 from core.data import load_dataset
 from core.jobs import QUEUED, RUNNING
 from core.ledger import ledger_csv
+from core.metrics import confusion_matrix, per_class_accuracy, worst_mistakes
 from core.models import first_layer_pictures
 from core.presets import PRESETS
-from core.training import (
-    DIVERGED,
-    STOPPED,
-    confusion_matrix,
-    per_class_accuracy,
-    worst_mistakes,
-)
+from core.training import DIVERGED, STOPPED
 from pages.training.figures import (
     confusion_figure,
     curves_figure,

@@ -5,18 +5,15 @@ import zipfile
 
 import numpy as np
 import pytest
-from scipy import stats
 from scipy.special import softmax as scipy_softmax
 
 from core.model_check import (
     ModelCheckError,
-    accuracy,
     check_model,
     class_probabilities,
-    entropy_bits,
-    example_loss,
     load_model_bytes,
     looks_like_probabilities,
+    model_accuracy,
     top_classes,
 )
 
@@ -179,34 +176,6 @@ def test_looks_like_probabilities():
     assert not looks_like_probabilities(np.array([[0.2, 0.2]]))
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_entropy_in_bits_matches_scipy(seed):
-    p = np.random.default_rng(seed).dirichlet(np.ones(10))
-    p[seed] = 0.0  # a zero probability contributes 0 log 0 = 0
-    p /= p.sum()
-    assert entropy_bits(p) == pytest.approx(stats.entropy(p, base=2), abs=1e-12)
-
-
-def test_entropy_extremes():
-    assert entropy_bits(np.eye(10)[3]) == 0.0
-    assert entropy_bits(np.full(10, 0.1)) == pytest.approx(np.log2(10))
-
-
-def test_example_loss_is_minus_log_of_the_true_class():
-    p = np.array([0.1, 0.7, 0.2])
-    assert example_loss(p, 1) == pytest.approx(-np.log(0.7), abs=1e-6)
-    assert example_loss(np.array([1.0, 0.0]), 1) == pytest.approx(-np.log(1e-7))
-    with pytest.raises(ValueError, match="class index"):
-        example_loss(p, 3)
-
-
-def test_keras_agrees_on_the_example_loss():
-    """Keras' own sparse categorical cross-entropy of one example is the same number."""
-    p = np.array([[0.05, 0.6, 0.35]], dtype=np.float32)
-    keras_loss = keras.losses.SparseCategoricalCrossentropy()(np.array([2]), p)
-    assert example_loss(p[0], 2) == pytest.approx(float(keras_loss), abs=1e-5)
-
-
 def test_top_classes_are_sorted_most_probable_first():
     p = np.array([0.1, 0.05, 0.5, 0.05, 0.3])
     assert top_classes(p, 3) == [(2, 0.5), (4, 0.3), (0, 0.1)]
@@ -226,6 +195,6 @@ def test_accuracy_counts_argmax_hits():
     predicted = class_probabilities(checked, images / 255.0).argmax(axis=1)
     assert predicted[0] == 0 and predicted[1] > 0
     labels = np.array([0, predicted[1], 5, 0])  # right, right, wrong, wrong
-    assert accuracy(checked, images, labels, batch=3) == pytest.approx(0.5)
+    assert model_accuracy(checked, images, labels, batch=3) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="as many labels"):
-        accuracy(checked, images, labels[:2])
+        model_accuracy(checked, images, labels[:2])

@@ -1,32 +1,26 @@
-"""The shared quick model: one background training per process, good enough to read digits."""
+"""The shared quick model: the quick_model preset, trained by one background job per process."""
 
 import pytest
 
 from core.jobs import DONE
 from core.model_check import check_model
+from core.models import describe_model
+from core.presets import PRESETS, QUICK_MODEL
 from core.quick_model import (
-    QuickModelConfig,
+    QUICK_CONFIG,
     existing_quick_model_job,
     quick_model_job,
-    train_quick_model,
     trained_quick_model,
 )
+from core.training import check_config
 
 pytest.importorskip("keras")
 
 
-@pytest.mark.parametrize(
-    "field, value, message",
-    [
-        ("train_images", 10, "train_images"),
-        ("epochs", 0, "epochs"),
-        ("batch_size", 0, "batch_size"),
-        ("learning_rate", 0.0, "learning_rate"),
-    ],
-)
-def test_config_is_validated(field, value, message):
-    with pytest.raises(ValueError, match=message):
-        train_quick_model(QuickModelConfig(**{field: value}))
+def test_the_quick_model_is_a_preset_of_the_normal_training_path():
+    assert QUICK_CONFIG is PRESETS[QUICK_MODEL].config
+    assert check_config(QUICK_CONFIG) == []
+    assert describe_model(QUICK_CONFIG.model).startswith("CNN")
 
 
 @pytest.mark.slow
@@ -41,7 +35,7 @@ def test_shared_job_trains_a_model_above_97_percent(real_data_dir, monkeypatch):
     job = quick_model_job()
     assert quick_model_job() is job
     assert existing_quick_model_job() is job
-    job.join(timeout=180)
+    job.join(timeout=300)
     snapshot = job.snapshot()
     assert snapshot.state == DONE, snapshot.error
     assert snapshot.progress["fraction"] == pytest.approx(1.0)
@@ -51,7 +45,7 @@ def test_shared_job_trains_a_model_above_97_percent(real_data_dir, monkeypatch):
     assert quick.class_names == tuple(str(digit) for digit in range(10))
 
     _, (x_test, y_test), _ = load_dataset("mnist")
-    assert quick.test_images == len(x_test) == 10_000  # what the page's caption says
+    assert len(quick.test_labels) == len(x_test) == 10_000  # what the page's caption says
     quick.model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     _, keras_accuracy = quick.model.evaluate(x_test / 255.0, y_test, verbose=0)
     assert quick.test_accuracy == pytest.approx(keras_accuracy, abs=1e-4)

@@ -5,30 +5,24 @@ import re
 import threading
 from dataclasses import replace
 
-import keras
 import numpy as np
 import pytest
-from sklearn.metrics import confusion_matrix as sklearn_confusion_matrix
 
 from core.ledger import COLUMNS, ledger_csv, ledger_row
+from core.metrics import accuracy
 from core.model_check import load_model_bytes
 from core.models import ModelConfig, build_model
 from core.presets import PRESETS, preset_for
-from core.quick_model import QuickModelConfig, train_quick_model
+from core.quick_model import QUICK_CONFIG
 from core.training import (
     DIVERGED,
     DONE,
     STOPPED,
     QuietContext,
     TrainConfig,
-    accuracy,
     check_config,
-    confusion_matrix,
-    cross_entropy,
-    per_class_accuracy,
     steps_per_epoch,
     train,
-    worst_mistakes,
 )
 
 SOFTMAX_SMALL = TrainConfig(
@@ -81,54 +75,6 @@ def test_mnist_softmax_tutorial_is_1000_steps_of_50():
     assert steps_per_epoch(preset_for("tutorial_mnist_softmax").config) == 1000
 
 
-# --- evaluation against trusted references ------------------------------------------------
-
-
-@pytest.fixture
-def probabilities_and_labels():
-    rng = np.random.default_rng(3)
-    logits = rng.normal(size=(200, 10))
-    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    return probabilities, rng.integers(0, 10, size=200)
-
-
-def test_cross_entropy_matches_keras(probabilities_and_labels):
-    probabilities, labels = probabilities_and_labels
-    reference = keras.losses.SparseCategoricalCrossentropy()(labels, probabilities)
-    assert cross_entropy(probabilities, labels) == pytest.approx(float(reference), rel=1e-5)
-
-
-def test_accuracy_matches_keras(probabilities_and_labels):
-    probabilities, labels = probabilities_and_labels
-    metric = keras.metrics.SparseCategoricalAccuracy()
-    metric.update_state(labels, probabilities)
-    assert accuracy(probabilities, labels) == pytest.approx(float(metric.result()))
-
-
-def test_confusion_matrix_matches_scikit_learn(probabilities_and_labels):
-    probabilities, labels = probabilities_and_labels
-    predictions = probabilities.argmax(axis=1)
-    counts = confusion_matrix(labels, predictions)
-    np.testing.assert_array_equal(
-        counts, sklearn_confusion_matrix(labels, predictions, labels=range(10))
-    )
-    np.testing.assert_allclose(
-        per_class_accuracy(counts),
-        [np.mean(predictions[labels == k] == k) for k in range(10)],
-    )
-
-
-def test_worst_mistakes_are_wrong_and_sorted_by_confidence(probabilities_and_labels):
-    probabilities, labels = probabilities_and_labels
-    worst = worst_mistakes(probabilities, labels, limit=10)
-    predictions = probabilities.argmax(axis=1)
-    assert np.all(predictions[worst] != labels[worst])
-    confidence = probabilities[worst, predictions[worst]]
-    assert np.all(np.diff(confidence) <= 0)
-    wrong = np.flatnonzero(predictions != labels)
-    assert confidence[0] == pytest.approx(probabilities[wrong, predictions[wrong]].max())
-
-
 # --- real training on a small subset -------------------------------------------------------
 
 
@@ -177,7 +123,7 @@ def test_same_seed_same_curves_while_other_runs_and_builds_happen(real_data_dir,
     def keep_building():  # each at least once, however fast the crowded run is
         while True:
             build_model(ModelConfig("softmax"))
-            train_quick_model(QuickModelConfig(train_images=200, epochs=1))
+            train(replace(QUICK_CONFIG, subset_size=200, epochs=1, test_size=50))
             load_model_bytes(upload_bytes)
             if stop_building.is_set():
                 return

@@ -16,7 +16,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core.data import DATA_DIR_VARIABLE, DIGIT_NAMES, FASHION_NAMES, load_dataset
-from core.model_check import check_model, class_probabilities, entropy_bits, example_loss
+from core.metrics import cross_entropy, entropy
+from core.model_check import check_model, class_probabilities
 from core.preprocess import grayscale_from_rgba, load_image, preprocess
 from core.quick_model import existing_quick_model_job, forget_quick_model, quick_model_job
 from dashboard.session_models import SessionModel
@@ -157,8 +158,8 @@ def test_vertical_stroke_is_read_as_a_one(quick):
         assert f"**{stage}**" in captions
     model_input = preprocess(grayscale_from_rgba(vertical_stroke())).model_input
     p = class_probabilities(check_model(quick.model), model_input)
-    assert metric(app, "Entropy of the answer") == f"{entropy_bits(p):.2f} bits"
-    assert entropy_bits(p) < 1.0  # a clear stroke: far from the 3.32 bits of a blind guess
+    assert metric(app, "Entropy of the answer") == f"{entropy(p, base=2):.2f} bits"
+    assert entropy(p, base=2) < 1.0  # a clear stroke: far from the 3.32 bits of a blind guess
 
 
 def test_switching_off_crop_changes_the_stages(quick):
@@ -186,7 +187,7 @@ def test_intended_label_gives_the_loss_and_the_lab_link(quick):
     q = np.array([float(value) for value in query["q"].split(",")])
     assert all(len(value.split(".")[1]) == 6 for value in query["q"].split(","))
     assert q.shape == (10,) and q.sum() == pytest.approx(1, abs=1e-5)
-    assert example_loss(q, 7) == pytest.approx(loss, abs=2e-3)
+    assert cross_entropy(q[None], [7]) == pytest.approx(loss, abs=2e-3)
 
 
 def test_pick_a_test_image_by_index_shows_its_true_label(quick):
