@@ -18,7 +18,8 @@ def information_lab_query(p: np.ndarray, true_label: int, dataset: str) -> dict[
         "names": "fashion" if dataset == "fashion_mnist" else "digits",
         "n": str(len(p)),
         "p": ",".join(str(value) for value in one_hot),
-        "q": ",".join(f"{value:.6f}" for value in p),
+        # significant digits, not decimals: a confident model's 3e-6 must not become 0
+        "q": ",".join(f"{value:.6g}" for value in p),
     }
 
 
