@@ -1,34 +1,42 @@
 # Two commands do all set-up: `make run` and `make test`.
-# The venv is (re)installed only when a requirements file is newer than its stamp.
+# The venv is (re)installed from the hashed lock files only when one is newer than its stamp.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 HOST ?= localhost
+# the same resolution for every machine the lock is used on (Linux, x86_64 or aarch64 wheels)
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
 
-.PHONY: run test lint format bench clean
+.PHONY: run test test-fast lint format bench lock clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+$(VENV)/.runtime-installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev-installed: requirements-dev.txt requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(HOST)
 
+# everything: lint, unit tests, AppTests, real training, the browser suite (CI runs this)
 test: $(VENV)/.runtime-installed $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# the inner loop: no test that trains a real model or takes seconds, no browser
+test-fast: $(VENV)/.runtime-installed $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not e2e"
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -40,6 +48,11 @@ format: $(VENV)/.dev-installed
 
 bench: $(VENV)/.runtime-installed $(VENV)/.dev-installed
 	$(BIN)/python -m bench
+
+# after editing requirements*.txt: resolve every transitive dependency, with hashes
+lock: $(VENV)/.dev-installed
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-dev.txt -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache .ruff_cache
