@@ -15,12 +15,16 @@ def numerical_diff(f: Callable[[float], float], x: float, h: float = 1e-4) -> fl
 
 
 def numerical_gradient(
-    f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-4
+    f: Callable[[np.ndarray], float],
+    x: np.ndarray,
+    h: float = 1e-4,
+    after_entry: Callable[[int], None] | None = None,
 ) -> np.ndarray:
     """Gradient of a scalar f at x (any shape) by central differences, one entry at a time.
 
     x is nudged in place and restored, so f may close over x itself (as the
-    two-layer net's loss closes over its own weights).
+    two-layer net's loss closes over its own weights). `after_entry(index)` is called
+    once each entry is done: a long check reports progress there, or raises to stop.
     """
     if not h > 0:
         raise ValueError(f"h must be a positive step, got {h}")
@@ -36,6 +40,8 @@ def numerical_gradient(
         below = f(x)
         flat_x[index] = original
         flat_gradient[index] = (above - below) / (2 * h)
+        if after_entry is not None:
+            after_entry(index)
     return gradient
 
 

@@ -179,10 +179,17 @@ def layer_lines(model) -> list[str]:
     return lines
 
 
-def script_for(config: TrainConfig, title: str = "A run of the Training studio", model=None) -> str:
-    """The standalone script for `config`; `model` (built or trained) saves building one."""
+def script_for(
+    config: TrainConfig,
+    title: str = "A run of the Training studio",
+    model=None,
+    layers: tuple[str, ...] | None = None,
+) -> str:
+    """The standalone script for `config`; its layer lines, or a model (built or trained),
+    save building one (which needs Keras)."""
     spec = spec_for(config.dataset)
-    model = model if model is not None else build_model(config.model)
+    if layers is None:
+        layers = layer_lines(model if model is not None else build_model(config.model))
     return TEMPLATE.format(
         title=title,
         file_name="train_run.py",
@@ -193,6 +200,6 @@ def script_for(config: TrainConfig, title: str = "A run of the Training studio",
         batch_size=config.batch_size,
         epochs=config.epochs,
         seed=config.seed,
-        layer_lines="\n".join(f"            {line}," for line in layer_lines(model)),
+        layer_lines="\n".join(f"            {line}," for line in layers),
         optimizer_code=OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate),
     )

@@ -227,10 +227,20 @@ class TwoLayerNet:
         ]  # raw pictures are normalised chunk by chunk
         return accuracy(np.concatenate(predicted), labels)
 
-    def numerical_gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
-        """dL/dparam for every parameter by central differences: 2 losses per number."""
+    def numerical_gradient(
+        self, x: np.ndarray, t: np.ndarray, tick: Callable[[int], None] | None = None
+    ) -> dict[str, np.ndarray]:
+        """dL/dparam for every parameter by central differences: 2 losses per number.
+
+        `tick(done)` is called after each parameter with how many are done so far.
+        """
         loss = lambda _: self.loss(x, t)  # noqa: E731 - closes over self.params, nudged in place
-        return {name: numerical_gradient(loss, self.params[name]) for name in PARAMETER_NAMES}
+        gradients, done = {}, 0
+        for name in PARAMETER_NAMES:
+            after = None if tick is None else (lambda index, before=done: tick(before + index + 1))
+            gradients[name] = numerical_gradient(loss, self.params[name], after_entry=after)
+            done += self.params[name].size
+        return gradients
 
     def gradient(self, x: np.ndarray, t: np.ndarray) -> dict[str, np.ndarray]:
         """dL/dparam by backpropagation: the chain rule, from the loss back to W1."""
@@ -383,18 +393,20 @@ def gradient_check(
     repeats: int = 21,
     max_parameters: int | None = None,
     max_picture_passes: int | None = None,
+    tick: Callable[[int], None] | None = None,
 ) -> GradientCheck:
     """Both gradients of one batch, their differences and the time each took.
 
     max_parameters and max_picture_passes refuse checks whose numerical gradient would
-    take too long (None: no limit); see refuse_costly_check.
+    take too long (None: no limit); see refuse_costly_check. `tick(done)` follows the
+    numerical gradient parameter by parameter, and may raise CheckStopped to end it.
     """
     examples = len(np.atleast_2d(x))
     refuse_costly_check(net.parameter_count, examples, max_parameters, max_picture_passes)
     if repeats < 1:
         raise ValueError(f"repeats must be at least 1, got {repeats}")
     start = time.perf_counter()
-    numerical = net.numerical_gradient(x, t)
+    numerical = net.numerical_gradient(x, t, tick)
     numerical_seconds = time.perf_counter() - start
     timings = []
     for _ in range(repeats):  # backprop is too fast for one reading to mean much
@@ -409,6 +421,10 @@ def gradient_check(
         examples,
         repeats,
     )
+
+
+class CheckStopped(Exception):
+    """A gradient check ended on request before every parameter was nudged."""
 
 
 # --- training ----------------------------------------------------------------------------------

@@ -196,6 +196,10 @@ class RunResult:
     test_loss: float | None
     test_probabilities: np.ndarray | None  # (n_test, 10)
     test_labels: np.ndarray | None  # the first len(test_labels) images of the test split
+    # set when the run crossed a process (core.engine), in place of `model`:
+    model_bytes: bytes | None = None  # the model's .keras file
+    weight_pictures: tuple[str, np.ndarray] | None = None  # core.models.first_layer_pictures
+    layer_code: tuple[str, ...] | None = None  # core.codegen.layer_lines, for "show code"
 
 
 def _progress_callback(

@@ -1,10 +1,11 @@
-"""Stop a session's training job once its browser tab has gone for good.
+"""Stop a session's run on the training engine once its browser tab has gone for good.
 
-A job outlives the script run that started it (that is the point), so a closed tab
-or a reload would leave it training for nobody, holding one of the server's trainer
-slots. A daemon thread per job asks Streamlit's runtime whether the session is still
-connected and stops the job once the session has been gone for the grace period; a
-tab that reconnects in time (a flaky network, a laptop lid) keeps its run.
+A run outlives the script run that started it (that is the point), so a closed tab
+or a reload would leave it training for nobody, holding one of the engine's workers.
+A daemon thread per run asks Streamlit's runtime whether the session is still
+connected and stops the run once the session has been gone for the grace period (a
+queued run is taken out of the queue); a tab that reconnects in time (a flaky network,
+a laptop lid) keeps its run. A run nobody collected is then released on the cluster.
 """
 
 from __future__ import annotations
@@ -17,24 +18,18 @@ from collections.abc import Callable
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.jobs import Job, max_jobs_setting, whole_number_setting
+from core.engine import RemoteJob
+from core.engine.settings import grace_setting, setting_problems
 
-GRACE_VARIABLE = "DASHBOARD_ORPHAN_GRACE_SECONDS"
-DEFAULT_GRACE_SECONDS = 60  # Streamlit keeps a disconnected session resumable for 2 minutes
 POLL_SECONDS = 1.0
+RELEASE_AFTER_STOP_SECONDS = 120  # a stopped run still measures its test accuracy
 
 _log = logging.getLogger(__name__)
 
 
-def grace_setting() -> tuple[int, str | None]:
-    """Seconds a job outlives its session ($DASHBOARD_ORPHAN_GRACE_SECONDS), and a problem."""
-    return whole_number_setting(GRACE_VARIABLE, DEFAULT_GRACE_SECONDS)
-
-
 def server_setting_problems() -> list[str]:
-    """Bad job settings (environment variables), each saying which default is used."""
-    settings = (max_jobs_setting(), grace_setting())
-    return [f"Server setting: {problem}" for _, problem in settings if problem]
+    """Bad engine settings (environment variables), each saying which default is used."""
+    return setting_problems()
 
 
 def current_session_check() -> Callable[[], bool] | None:
@@ -47,7 +42,7 @@ def current_session_check() -> Callable[[], bool] | None:
 
 
 def stop_when_gone(
-    job: Job,
+    job: RemoteJob,
     is_active: Callable[[], bool],
     grace_seconds: float,
     poll_seconds: float = POLL_SECONDS,
@@ -66,6 +61,8 @@ def stop_when_gone(
                     "stopping %s: its session has been gone for %.0f s", job.name, grace_seconds
                 )
                 job.request_stop()
+                job.join(RELEASE_AFTER_STOP_SECONDS)
+                job.release()  # nobody will collect it: free its result on the cluster
                 return
             job.join(poll_seconds)  # wakes at once when the job ends
 
@@ -74,7 +71,7 @@ def stop_when_gone(
     return thread
 
 
-def watch_session(job: Job) -> threading.Thread | None:
+def watch_session(job: RemoteJob) -> threading.Thread | None:
     """Stop `job` when the session that started it is gone; None when there is no server."""
     is_active = current_session_check()
     if is_active is None:

@@ -1,13 +1,17 @@
 """Models trained in this session, shared between the training studio and the prediction page.
 
-Kept in st.session_state (one list per browser session), bounded so a class of
-students cannot fill the server's memory; the oldest model is dropped first.
+Kept in st.session_state (one list per browser session) as the bytes of their .keras
+files, bounded so a class of students cannot fill the server's memory; the oldest model
+is dropped first. A page that predicts turns the bytes into a Keras model once
+(`checked_model`), cached per server process.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from threading import Lock
 
 import streamlit as st
 
@@ -18,7 +22,7 @@ _KEY = "session_models"
 @dataclass
 class SessionModel:
     label: str  # unique, what the user picks, e.g. "run 3 · CNN (fast) on MNIST"
-    model: Any  # a built and trained keras.Model: input (28, 28) or (28, 28, 1), 10 outputs
+    model_bytes: bytes  # its .keras file: input (28, 28) or (28, 28, 1), 10 outputs
     dataset: str  # core.data name the model was trained on
     class_names: tuple[str, ...]  # output i means class_names[i]
     test_accuracy: float | None  # on the data set's test split, when measured
@@ -39,3 +43,30 @@ def add_session_model(entry: SessionModel) -> SessionModel | None:
 
 def find_session_model(label: str) -> SessionModel | None:
     return next((model for model in session_models() if model.label == label), None)
+
+
+MAX_LOADED_MODELS = 16  # Keras models kept loaded in this process, most recently used kept
+_loaded: OrderedDict[str, object] = OrderedDict()
+_loaded_lock = Lock()
+
+
+def checked_model(model_bytes: bytes):
+    """The model of a .keras file, loaded and checked once per server process.
+
+    Every session predicting with the same model (the quick model, above all) shares one
+    loaded copy; the least recently used is dropped past MAX_LOADED_MODELS. Imports
+    TensorFlow. Raises core.model_check.ModelCheckError for a file that is not a model.
+    """
+    from core.model_check import load_model_bytes
+
+    digest = hashlib.sha256(model_bytes).hexdigest()
+    with _loaded_lock:
+        if digest in _loaded:
+            _loaded.move_to_end(digest)
+            return _loaded[digest]
+    checked = load_model_bytes(model_bytes)
+    with _loaded_lock:
+        _loaded[digest] = checked
+        while len(_loaded) > MAX_LOADED_MODELS:
+            _loaded.popitem(last=False)
+    return checked

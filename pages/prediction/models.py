@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.data import DATASETS, DatasetError, load_dataset
-from core.jobs import FAILED, FINISHED, QUEUED, STOPPED
+from core.engine import FAILED, FINISHED, QUEUED, STOPPED, EngineUnavailable
 from core.model_check import (
     CheckedModel,
     ModelCheckError,
-    check_model,
     load_model_bytes,
     model_accuracy,
 )
@@ -22,8 +21,7 @@ from core.quick_model import (
     trained_quick_model,
 )
 from dashboard.navigation import available_pages
-from dashboard.session_models import find_session_model, session_models
-from dashboard.tensorflow_runtime import freeze_tensorflow_objects
+from dashboard.session_models import checked_model, find_session_model, session_models
 from dashboard.url_state import KEEP
 from pages.prediction.inputs import kept_choice
 
@@ -37,7 +35,6 @@ UPLOADED_KEY = "prediction_uploaded_model"  # the last upload that passed the ch
 UPLOAD_ERROR_KEY = "prediction_upload_model_error"  # (file_id, message) of the last refused one
 SESSION_LABEL_KEY = "prediction_session_label"  # which of this session's runs is picked
 SEEN_KEY = "prediction_model_file_seen"  # file_id of the last upload looked at
-CHECKED_KEY = "prediction_checked_models"  # id(model) -> (model, CheckedModel), checked once
 UPLOAD_CLASSES = {"mnist": "digits (MNIST)", "fashion_mnist": "clothes (Fashion-MNIST)"}
 
 
@@ -65,7 +62,6 @@ def select_session_model(label: str) -> None:
 
 def render_model_source() -> ActiveModel | None:
     """The model picker; returns the model to use, or None after saying how to get one."""
-    freeze_tensorflow_objects()
     if SOURCE_KEY not in st.session_state:
         st.session_state[SOURCE_KEY] = "session" if session_models() else "quick"
     source = kept_choice("Model", SOURCES, SOURCE_KEY)
@@ -85,7 +81,7 @@ def _quick_model() -> ActiveModel | None:
             f"on this server: **{quick.test_accuracy:.1%}** on the {len(quick.test_labels):,} "
             "test digits."
         )
-        checked = _checked(quick.model)
+        checked = _checked(quick.model_bytes)
         if checked is None:
             return None
         return ActiveModel(
@@ -102,9 +98,12 @@ def _quick_model() -> ActiveModel | None:
             "or upload a .keras file."
         )
         if st.button("Train the quick model", type="primary", icon=":material/bolt:"):
-            with st.spinner("Importing TensorFlow (only the first time)…"):
-                freeze_tensorflow_objects(import_now=True)
-            job = quick_model_job()
+            try:
+                with st.spinner("Starting the training engine…"):
+                    quick_model_job()
+            except EngineUnavailable as error:
+                st.error(str(error))
+                return None
             st.rerun()
         return None
     _quick_model_progress(job)
@@ -146,7 +145,7 @@ def _session_model() -> ActiveModel | None:
     entry = find_session_model(label)
     if entry is None:
         return None
-    checked = _checked(entry.model)
+    checked = _checked(entry.model_bytes)
     if checked is None:
         return None
     return ActiveModel(
@@ -154,19 +153,14 @@ def _session_model() -> ActiveModel | None:
     )
 
 
-def _checked(model) -> CheckedModel | None:
-    """check_model once per model object and session; the probe costs two predictions."""
-    memo = st.session_state.setdefault(CHECKED_KEY, {})
-    known = memo.get(id(model))
-    if known is not None and known[0] is model:
-        return known[1]
+def _checked(model_bytes: bytes) -> CheckedModel | None:
+    """The model of a run, loaded and checked once per server process (imports TensorFlow)."""
     try:
-        checked = check_model(model)
+        with st.spinner("Loading the model…"):
+            return checked_model(model_bytes)
     except ModelCheckError as error:
         st.error(f"This model cannot be used here: {error}.")
         return None
-    memo[id(model)] = (model, checked)
-    return checked
 
 
 def _uploaded_model() -> ActiveModel | None:

@@ -1,8 +1,9 @@
-"""The Training studio's session state: its one job, its runs, and their hand-over.
+"""The Training studio's session state: its one run on the engine, its runs, their hand-over.
 
-Everything lives in st.session_state, so a click, a rerun or a visit to
-another page never loses a run. The job's thread never touches this module:
-the page collects a finished job on its next run (or the live fragment's next tick).
+Everything lives in st.session_state, so a click, a rerun or a visit to another page
+never loses a run. The run itself trains on a worker of the training engine
+(core.engine); the page collects a finished run on its next run (or the live
+fragment's next tick): its numbers, curves, weight pictures and model bytes.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import streamlit as st
 
 from core.codegen import script_for
 from core.data import spec_for
-from core.jobs import STOPPED, Job
+from core.engine import STOPPED, RemoteJob, submit, training_task
 from core.ledger import ledger_row
 from core.models import describe_model
-from core.training import DIVERGED, RunResult, TrainConfig, train
+from core.training import DIVERGED, RunResult, TrainConfig
 from dashboard.job_watchdog import watch_session
 from dashboard.session_models import (
     MAX_SESSION_MODELS,
@@ -25,7 +26,6 @@ from dashboard.session_models import (
     add_session_model,
     find_session_model,
 )
-from dashboard.tensorflow_runtime import freeze_tensorflow_objects
 
 JOB_KEY = "train_job"
 RUNS_KEY = "train_runs"
@@ -51,15 +51,15 @@ class Run:
         )
 
     @property
-    def model(self):
-        """The trained model while the session still keeps it (the oldest are dropped)."""
+    def model_bytes(self) -> bytes | None:
+        """The trained model's .keras file while the session keeps it (the oldest are dropped)."""
         found = find_session_model(self.label)
-        return found.model if found is not None else None
+        return found.model_bytes if found is not None else None
 
 
 @dataclass
 class PendingRun:
-    job: Job
+    job: RemoteJob
     number: int
     config: TrainConfig
     preset: str | None
@@ -83,28 +83,19 @@ def notices() -> list[str]:
     return st.session_state.setdefault(NOTICES_KEY, [])
 
 
-def _work(config: TrainConfig):
-    def work(context):
-        context.report(phase="importing TensorFlow (slow only the first time)")
-        # full garbage collections over TensorFlow's objects would otherwise starve training
-        freeze_tensorflow_objects(import_now=True)
-        return train(config, context)
-
-    return work
-
-
 def start_run(config: TrainConfig, preset: str | None) -> PendingRun:
-    """Start training in a background job, after collecting the last one if it has ended.
+    """Queue the run on the training engine, after collecting the last one if it has ended.
 
-    A job can end between the page's first look and the Train click: collecting it
+    A run can end between the page's first look and the Train click: collecting it
     here keeps its ledger line, its model and its number. Raises RuntimeError while
-    a run is still training (the page checks `is_training()` first and says so).
+    a run is still training (the page checks `is_training()` first and says so), and
+    core.engine.EngineUnavailable when the engine cannot be reached.
     """
     collect_finished()
     if is_training():
         raise RuntimeError("a run is already training in this session")
     number = len(runs()) + 1
-    job = Job(_work(config), name=f"train-{number}").start()
+    job = submit(training_task, config, kind="studio")
     watch_session(job)  # a closed tab must not keep a trainer busy
     current = PendingRun(job, number, config, preset)
     st.session_state[JOB_KEY] = current
@@ -133,12 +124,13 @@ def collect_finished() -> Run | None:
         run.script = script_for(
             current.config,
             title=f"Reproduces {run.label} of the Training studio",
-            model=result.model,
+            layers=result.layer_code,
         )
         if result.status != DIVERGED:
             _keep_model(run, result)
-        result.model = None  # the session-model list owns it, so dropping it frees memory
+        result.model_bytes = None  # the session-model list owns it: dropping it frees memory
     runs().append(run)
+    current.job.release()  # the cluster forgets it: everything is in this session now
     return run
 
 
@@ -155,7 +147,11 @@ def _untrained_run(current: PendingRun, snapshot) -> Run:
 def _keep_model(run: Run, result: RunResult) -> None:
     dropped = add_session_model(
         SessionModel(
-            run.label, result.model, run.config.dataset, result.class_names, result.test_accuracy
+            run.label,
+            result.model_bytes,
+            run.config.dataset,
+            result.class_names,
+            result.test_accuracy,
         )
     )
     if dropped is not None:

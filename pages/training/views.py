@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from core.data import load_dataset
-from core.jobs import QUEUED, RUNNING
+from core.engine import QUEUED, RUNNING
 from core.ledger import ledger_csv
 from core.metrics import confusion_matrix, per_class_accuracy, worst_mistakes
-from core.models import first_layer_pictures
 from core.presets import PRESETS
 from core.training import DIVERGED, STOPPED
 from pages.training.figures import (
@@ -131,14 +127,6 @@ def overlay_view(selected: list[Run]) -> None:
     )
 
 
-def _keras_bytes(model) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        model.save(path)
-        with open(path, "rb") as file:
-            return file.read()
-
-
 def inside_view(run: Run) -> None:
     """Confusion matrix, per-class accuracy, mistakes, weight pictures, code and model."""
     result = run.result
@@ -188,11 +176,10 @@ def mistakes_gallery(run: Run, result) -> None:
 
 
 def weights_view(run: Run) -> None:
-    model = run.model
-    if model is None:
-        st.info("This run's model was dropped from the session, so its weights are gone.")
+    if run.result is None or run.result.weight_pictures is None:
+        st.info("This run has no trained weights to show.")
         return
-    kind, pictures = first_layer_pictures(model, limit=32)
+    kind, pictures = run.result.weight_pictures  # drawn on the worker, from its own model
     if kind == "conv":
         st.caption("First convolution layer: one picture per filter (red positive, blue negative).")
         captions = [f"filter {index}" for index in range(len(pictures))]
@@ -220,13 +207,13 @@ def code_and_model(run: Run) -> None:
         on_click="ignore",
         key=f"script_{run.number}",
     )
-    model = run.model
-    if model is None:
+    model_bytes = run.model_bytes
+    if model_bytes is None:
         right.caption("The model was dropped from the session: retrain it with the script.")
     else:
         right.download_button(
             "Download the model (.keras)",
-            lambda: _keras_bytes(model),
+            model_bytes,
             file_name=f"run_{run.number}.keras",
             mime="application/octet-stream",
             on_click="ignore",

@@ -1,0 +1,240 @@
+"""A run on the training engine as the pages see it: submit, watch, stop, collect.
+
+`submit` puts a task in the Dask scheduler's queue and returns a `RemoteJob` at once.
+Its `snapshot()` is what a page's fragment draws twice a second: the state, the place in
+the queue, the latest progress and curves (from the run's Dask Variable), and at the end
+the result or one sentence about what went wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.engine.cluster import engine_client
+from core.engine.context import progress_name, stop_name
+
+QUEUED, RUNNING, DONE, STOPPED, FAILED = "queued", "running", "done", "stopped", "failed"
+FINISHED = (DONE, STOPPED, FAILED)
+LOST_WORKER = "the trainer was lost, press Train to retry"
+LIVE_SECONDS = 0.2  # a run's progress is read from the scheduler at most this often
+QUEUE_SECONDS = 0.5
+JOIN_POLL_SECONDS = 0.05  # the future's status is local: looking costs nothing  # the queue's order is read at most this often, for all runs at once
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """A consistent copy of a run's state, safe to read from a page."""
+
+    state: str  # queued | running | done | stopped | failed
+    progress: dict[str, Any]  # last reported fields
+    series: dict[str, list[Any]]  # growing curves (thinned while live)
+    queue_position: int  # 1 = next to start; 0 when starting, running or finished
+    seconds: float  # since the run started on its worker (0 while queued)
+    result: Any = None  # what the task returned
+    error: str | None = None  # one sentence about the failure
+    stop_seen: bool = False  # the worker has seen the Stop and is wrapping up
+    details: str | None = field(default=None, repr=False)  # the traceback, for logs
+
+
+class RemoteJob:
+    def __init__(self, future, key: str, client):
+        self.name = key
+        self._future = future
+        self._client = client
+        self._live: dict[str, Any] = {"started": False}
+        self._live_read = 0.0
+        self._outcome: tuple[Any, str | None, str | None] | None = None
+        self._stop_requested = False
+        self._lock = threading.Lock()
+
+    # --- state ---------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        status = self._future.status
+        if status == "pending":
+            return RUNNING if self._read_live().get("started") else QUEUED
+        if status == "finished":
+            return STOPPED if self._stopped() else DONE
+        if status == "cancelled":
+            return STOPPED
+        return FAILED  # error, lost
+
+    @property
+    def finished(self) -> bool:
+        return self._future.status != "pending"
+
+    def snapshot(self) -> JobSnapshot:
+        state = self.state
+        result, error, details = self._collect() if state in FINISHED else (None, None, None)
+        live = self._read_live(force=state in FINISHED)
+        return JobSnapshot(
+            state=state,
+            progress=dict(live.get("progress", {})),
+            series={name: list(values) for name, values in live.get("series", {}).items()},
+            queue_position=queue_position(self._client, self.name) if state == QUEUED else 0,
+            seconds=float(live.get("elapsed", 0.0)),
+            result=result,
+            error=error,
+            stop_seen=bool(live.get("stop_seen")),
+            details=details,
+        )
+
+    # --- control -------------------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """A running task ends at its next check (between batches); a queued one never starts."""
+        from distributed import Event
+
+        self._stop_requested = True
+        if self._future.status == "pending" and not self._read_live(force=True).get("started"):
+            self._future.cancel()
+        Event(stop_name(self.name), client=self._client).set()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the run has ended, or `timeout` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.finished and (deadline is None or time.monotonic() < deadline):
+            time.sleep(JOIN_POLL_SECONDS)
+
+    def release(self) -> None:
+        """Forget the run on the cluster: its result, progress variable and stop event."""
+        from distributed import Event, Variable
+
+        try:
+            Variable(progress_name(self.name), client=self._client).delete()
+            Event(stop_name(self.name), client=self._client).clear()
+        except Exception:  # the cluster is gone already: nothing left to free
+            pass
+        self._future.release()
+
+    # --- reading from the cluster ----------------------------------------------------------
+
+    def _read_live(self, force: bool = False) -> dict[str, Any]:
+        from distributed import Variable
+
+        with self._lock:
+            if not force and time.monotonic() - self._live_read < LIVE_SECONDS:
+                return self._live
+            # not reachable this instant: the last state read stays on the page
+            with contextlib.suppress(Exception):
+                self._live = Variable(progress_name(self.name), client=self._client).get(timeout=1)
+            self._live_read = time.monotonic()
+            return self._live
+
+    def _stopped(self) -> bool:
+        return self._stop_requested or bool(self._read_live().get("stop_seen"))
+
+    def _collect(self) -> tuple[Any, str | None, str | None]:
+        """The result or the error, fetched from the worker once."""
+        with self._lock:
+            if self._outcome is not None:
+                return self._outcome
+        status = self._future.status
+        if status == "finished":
+            outcome = (self._future.result(), None, None)
+        elif status == "cancelled":
+            outcome = (None, None, None)
+        else:
+            outcome = _describe_failure(self._future)
+        with self._lock:
+            self._outcome = outcome
+        return outcome
+
+
+def _describe_failure(future) -> tuple[None, str, str | None]:
+    import traceback
+
+    from distributed.scheduler import KilledWorker
+
+    try:
+        error = future.exception(timeout=5)
+    except Exception as reading:  # the future itself is gone (lost with the scheduler)
+        return None, LOST_WORKER, repr(reading)
+    if isinstance(error, KilledWorker) or error is None:
+        return None, LOST_WORKER, repr(error)
+    message = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+    details = "".join(traceback.format_exception(error))
+    return None, f"{type(error).__name__}: {message}" if message else type(error).__name__, details
+
+
+# --- submitting ----------------------------------------------------------------------------
+
+
+def submit(task, *args, kind: str, key: str | None = None, priority: int = 0) -> RemoteJob:
+    """Queue `task(*args, run_key=key)` on the engine; raises EngineUnavailable if it is down.
+
+    `key` names a shared run (the quick model): every submit of the same key joins the
+    same task. A higher `priority` starts before runs already waiting.
+    """
+    from distributed import Variable
+
+    client = engine_client()
+    key = key or f"{kind}-{uuid.uuid4().hex}"
+    if key not in client.futures:  # so reading it never waits; a shared run that is
+        # already training overwrites this within PUBLISH_SECONDS
+        Variable(progress_name(key), client=client).set({"started": False})
+    future = _submit_queued(client, key, task, args, priority)
+    return RemoteJob(future, key, client)
+
+
+def _submit_queued(client, key: str, task, args: tuple, priority: int):
+    """client.submit, but marked as a root task so the scheduler's queue holds it.
+
+    A plain submit of a few tasks hands each to a worker at once, to wait in that worker's
+    own backlog, where it cannot move to a worker that frees up first and its place in line
+    is unknown. Marked as a data producer, it waits in the scheduler's one FIFO queue
+    (tests/core/engine check this, so a Dask upgrade that changes it fails a test).
+    """
+    from dask._expr import LLGExpr
+    from dask._task_spec import Task
+    from distributed.client import SpanMetadata
+
+    if key in client.futures:
+        from distributed import Future
+
+        return Future(key, client)
+    graph = LLGExpr(
+        {key: Task(key, task, *args, run_key=key, _data_producer=True)},
+        _determ_token=uuid.uuid4().hex,
+    )
+    futures = client._graph_to_futures(
+        graph,
+        [key],
+        internal_priority={key: 0},
+        user_priority=priority,
+        span_metadata=SpanMetadata(collections=[{"type": "Future"}]),
+    )
+    return futures[key]
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+_queue_lock = threading.Lock()
+_queue_cache: tuple[float, list[str]] = (0.0, [])
+
+
+def queued_keys(dask_scheduler) -> list[str]:
+    """Runs on the scheduler: the keys waiting for a worker, next to start first."""
+    waiting = list(dask_scheduler.queued.sorted())
+    waiting += sorted(dask_scheduler.unrunnable, key=lambda task: task.priority)
+    return [task.key for task in waiting]
+
+
+def queue_position(client, key: str) -> int:
+    """1 for the next run to start; 0 when the run is not waiting in the queue."""
+    global _queue_cache
+    with _queue_lock:
+        read_at, keys = _queue_cache
+        if time.monotonic() - read_at >= QUEUE_SECONDS:
+            try:
+                keys = client.run_on_scheduler(queued_keys)
+            except Exception:  # unknown for a moment: shown as "starting"
+                keys = []
+            _queue_cache = (time.monotonic(), keys)
+    return keys.index(key) + 1 if key in keys else 0

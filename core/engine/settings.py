@@ -1,0 +1,58 @@
+"""The engine's server settings, read from the environment; a bad value is named, never fatal."""
+
+from __future__ import annotations
+
+import os
+
+SCHEDULER_VARIABLE = "DASHBOARD_SCHEDULER"  # tcp://host:8786: use that Dask scheduler
+WORKERS_VARIABLE = "DASHBOARD_WORKERS"  # worker processes of the built-in LocalCluster
+GRACE_VARIABLE = "DASHBOARD_ORPHAN_GRACE_SECONDS"  # a closed tab's run outlives it this long
+DEFAULT_GRACE_SECONDS = 60  # Streamlit keeps a disconnected session resumable for 2 minutes
+
+
+def whole_number_setting(variable: str, default: int, minimum: int = 1) -> tuple[int, str | None]:
+    """$variable as a whole number >= minimum, or the default and a sentence saying why."""
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default, None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        return default, (
+            f"{variable}={raw[:40]!r} must be a whole number of at least {minimum}; "
+            f"using {default}."
+        )
+    return value, None
+
+
+def default_workers() -> int:
+    """Two on a laptop (one run trains while the next can start), more on a big server.
+
+    Each worker trains one run at a time with all of TensorFlow's threads: two runs on
+    two cores share them, and a lone run is not slowed by an idle second worker.
+    """
+    return max(2, min(8, (os.cpu_count() or 2) // 2))
+
+
+def workers_setting() -> tuple[int, str | None]:
+    return whole_number_setting(WORKERS_VARIABLE, default_workers())
+
+
+def grace_setting() -> tuple[int, str | None]:
+    """Seconds a run outlives its closed tab, and a problem with the setting if any."""
+    return whole_number_setting(GRACE_VARIABLE, DEFAULT_GRACE_SECONDS)
+
+
+def scheduler_address() -> str | None:
+    return os.environ.get(SCHEDULER_VARIABLE, "").strip() or None
+
+
+def setting_problems() -> list[str]:
+    """Bad engine settings, each saying which default is used (for the training pages)."""
+    return [
+        f"Server setting: {problem}"
+        for _, problem in (workers_setting(), grace_setting())
+        if problem
+    ]

@@ -1,0 +1,23 @@
+"""Small tasks for the engine's tests: they hold a worker until told, and say when they began."""
+
+import time
+
+from core.engine.context import TaskContext
+from core.engine.tasks import channel_for
+
+
+def hold_task(release_name: str, run_key: str | None = None) -> float:
+    """Runs until the Dask Event `release_name` is set or Stop is pressed; returns its start."""
+    from distributed import Event, get_client
+
+    started = time.time()
+    release = Event(release_name, client=get_client())
+    with TaskContext(channel_for(run_key), publish_seconds=0.1) as context:
+        while not context.stop_requested and not release.wait(0.05):
+            context.report(waited=time.time() - started)
+    return started
+
+
+def failing_task(run_key: str | None = None) -> None:
+    with TaskContext(channel_for(run_key)):
+        raise ValueError("the batch size is larger than the data set")

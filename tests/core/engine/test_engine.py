@@ -1,0 +1,149 @@
+"""The training engine on a real LocalCluster: the queue, progress, Stop, faults."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import replace
+
+import pytest
+from distributed import Event
+
+from core.engine import (
+    DONE,
+    FAILED,
+    QUEUED,
+    RUNNING,
+    STOPPED,
+    engine_client,
+    submit,
+    training_task,
+)
+from core.engine.jobs import LOST_WORKER
+from core.engine.settings import workers_setting
+from core.models import ModelConfig
+from core.training import STOPPED as RUN_STOPPED
+from core.training import TrainConfig
+from tests.conftest import ROOT
+from tests.core.engine.helper_tasks import failing_task, hold_task
+
+pytestmark = pytest.mark.slow
+
+
+def wait_until(condition, timeout=120.0, every=0.05):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(every)
+
+
+@pytest.fixture
+def release():
+    """A Dask Event that lets hold_task runs end; set at the end of the test in any case."""
+    name = f"release-{uuid.uuid4().hex}"
+    client = engine_client()
+    yield name
+    Event(name, client=client).set()
+
+
+def test_runs_wait_in_one_queue_in_order_and_know_their_place(release):
+    workers = workers_setting()[0]
+    jobs = [submit(hold_task, release, kind="test") for _ in range(workers + 2)]
+    wait_until(lambda: sum(job.state == RUNNING for job in jobs) == workers)
+    waiting = jobs[workers:]
+    assert [job.state for job in waiting] == [QUEUED, QUEUED]
+    wait_until(lambda: [job.snapshot().queue_position for job in waiting] == [1, 2])
+    Event(release, client=engine_client()).set()
+    for job in jobs:
+        job.join(60)
+    starts = [job.snapshot().result for job in jobs]
+    assert starts[workers] <= starts[workers + 1]  # first come, first served
+    assert all(job.state == DONE for job in jobs)
+    for job in jobs:
+        job.release()
+
+
+def test_a_run_stopped_while_queued_never_starts(release):
+    workers = workers_setting()[0]
+    jobs = [submit(hold_task, release, kind="test") for _ in range(workers + 1)]
+    wait_until(lambda: jobs[-1].snapshot().queue_position == 1)
+    jobs[-1].request_stop()
+    wait_until(lambda: jobs[-1].finished, timeout=10)
+    snapshot = jobs[-1].snapshot()
+    assert snapshot.state == STOPPED and snapshot.result is None and snapshot.seconds == 0
+    Event(release, client=engine_client()).set()
+
+
+def test_a_task_that_raises_shows_its_message_not_a_traceback():
+    job = submit(failing_task, kind="test")
+    job.join(60)
+    snapshot = job.snapshot()
+    assert snapshot.state == FAILED
+    assert snapshot.error == "ValueError: the batch size is larger than the data set"
+    assert "Traceback" in snapshot.details
+
+
+def test_training_streams_its_curve_and_stops_within_a_batch(real_data_dir):
+    config = TrainConfig(
+        "mnist", ModelConfig("mlp", 1, 64), "adam", 1e-3, 32, 20, 20_000, 0.1, seed=0
+    )
+    job = submit(training_task, replace(config, test_size=1000), kind="test")
+    wait_until(lambda: len(job.snapshot().series.get("batch_loss", [])) >= 3, timeout=180)
+    first = len(job.snapshot().series["batch_loss"])
+    wait_until(lambda: len(job.snapshot().series["batch_loss"]) > first, timeout=60)
+    clicked = time.monotonic()
+    job.request_stop()
+    wait_until(lambda: job.snapshot().stop_seen, timeout=30, every=0.02)
+    seen = time.monotonic() - clicked
+    job.join(60)
+    snapshot = job.snapshot()
+    assert snapshot.state == STOPPED
+    result = snapshot.result
+    assert result.status == RUN_STOPPED and result.epochs_completed < 20
+    assert result.model_bytes and result.test_accuracy > 0.5
+    assert seen < 5, f"the worker saw the stop {seen:.1f} s after the click"
+    job.release()
+
+
+def test_a_killed_worker_fails_its_run_and_the_next_run_works(release):
+    client = engine_client()
+    job = submit(hold_task, release, kind="test")
+    wait_until(lambda: job.state == RUNNING)
+    worker = next(address for address, keys in client.processing().items() if job.name in keys)
+    pid = client.run(os.getpid, workers=[worker])[worker]
+    os.kill(pid, signal.SIGKILL)
+    job.join(60)
+    snapshot = job.snapshot()
+    assert snapshot.state == FAILED
+    assert snapshot.error == LOST_WORKER
+    Event(release, client=client).set()
+    retry = submit(hold_task, release, kind="test")
+    retry.join(120)
+    assert retry.state == DONE
+    wait_until(lambda: len(client.scheduler_info()["workers"]) == workers_setting()[0])
+
+
+def test_an_unreachable_scheduler_is_one_sentence_and_no_wait_on_every_call():
+    code = (
+        "import time\n"
+        "from core.engine import EngineUnavailable, engine_client\n"
+        "for attempt in range(2):\n"
+        "    started = time.monotonic()\n"
+        "    try:\n"
+        "        engine_client()\n"
+        "    except EngineUnavailable as error:\n"
+        "        print(round(time.monotonic() - started, 1), error)\n"
+    )
+    environment = {**os.environ, "DASHBOARD_SCHEDULER": "tcp://127.0.0.1:9"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2, result.stderr[-2000:]
+    for line in lines:
+        assert "The training engine at tcp://127.0.0.1:9 cannot be reached" in line
+        assert "every other page works" in line
+    assert float(lines[1].split()[0]) < 1  # the second call answers from memory
