@@ -101,7 +101,7 @@ def direct_seconds(section: str) -> list[tuple[float, float]]:
                 figures.surprisal_curve(columns["q"], names, base, "bits", "−log q"),
             ]
         elif section == "sse":
-            sweep = lab.confidence_sweep(columns["prediction y"], columns["target t"], "2")
+            sweep = lab.info.confidence_sweep(columns["prediction y"], columns["target t"], "2")
             built = list(figures.loss_and_gradient_curves(sweep, 0.25, "bits"))
         else:
             built = [

@@ -213,7 +213,7 @@ def show_sse(result: lab.LabResult) -> None:
         "gradient on the logits z nearly vanishes and learning stalls, while cross-entropy's "
         "log undoes the flatness: its gradient y − t stays as big as the mistake."
     )
-    sweep = lab.confidence_sweep(result.columns["prediction y"], result.columns["target t"], b)
+    sweep = info.confidence_sweep(result.columns["prediction y"], result.columns["target t"], b)
     losses, gradients = figures.loss_and_gradient_curves(sweep, numbers["true_probability"], unit)
     left, right = st.columns(2)
     left.plotly_chart(losses, key="info_losses")
