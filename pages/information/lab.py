@@ -233,20 +233,6 @@ def evaluate(inputs: LabInput) -> LabResult:
     return EVALUATORS[inputs.section](inputs)
 
 
-def parse_numbers(text: str, name: str) -> list[float]:
-    """'0.1, 0.2 0.7' -> [0.1, 0.2, 0.7]; a word that is not a number is named in the error."""
-    parts = [part for part in text.replace(",", " ").replace(";", " ").split() if part]
-    if not parts:
-        raise ValueError(f"{name} is empty: type one number per class, separated by commas")
-    values = []
-    for part in parts:
-        try:
-            values.append(float(part))
-        except ValueError:
-            raise ValueError(f"{name}: {part!r} is not a number") from None
-    return values
-
-
 def format_numbers(values) -> str:
     return ", ".join(f"{value:.6g}" for value in values)
 

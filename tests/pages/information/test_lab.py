@@ -7,8 +7,10 @@ import plotly.graph_objects as go
 import pytest
 
 from core import information as info
+from dashboard.settings import SettingError
 from pages.information import figures
-from pages.information.lab import ACTIONS, one_hot, parse_numbers, resized
+from pages.information.lab import ACTIONS, one_hot, resized
+from pages.information.settings import typed_numbers
 
 
 @pytest.mark.parametrize("action", ["normalise", "one-hot", "uniform", "random"])
@@ -29,11 +31,15 @@ def test_one_hot_keeps_the_most_likely_class_and_resize_keeps_the_shape():
     np.testing.assert_allclose(resized([-1, math.nan], 2, rng), [0.5, 0.5])
 
 
-def test_parse_numbers_accepts_commas_and_spaces_and_names_the_bad_word():
-    """Typed vectors may use commas, spaces or semicolons; a typo is named."""
-    assert parse_numbers(" 0.1, 0.2  0.7;0", "p") == [0.1, 0.2, 0.7, 0.0]
-    with pytest.raises(ValueError, match="p: 'x' is not a number"):
-        parse_numbers("0.1, x", "p")
+def test_typed_numbers_accept_commas_and_spaces_and_name_the_bad_word():
+    """Typed vectors may use commas, spaces or semicolons; a typo is named, with its vector."""
+    assert typed_numbers("p", " 0.1, 0.2  0.7;0") == [0.1, 0.2, 0.7, 0.0]
+    with pytest.raises(SettingError, match="p: 'x' is not a number"):
+        typed_numbers("p", "0.1, x")
+    with pytest.raises(SettingError, match="logits is empty: type numbers separated by commas"):
+        typed_numbers("logits", " , ")
+    with pytest.raises(SettingError, match="q: at most 10 numbers, got 11"):
+        typed_numbers("q", ", ".join(["0.1"] * 11))
 
 
 def test_figures_are_valid_plotly_with_the_current_points():
