@@ -91,8 +91,8 @@ def common_controls(section: str) -> None:
         )
 
 
-def vector_box(key: str, label: str, on_change=edits.edited) -> tuple[float, ...] | None:
-    """A vector's text box, kept as typed; its numbers, or None after showing its typo."""
+def vector_box(key: str, label: str, on_change=edits.edited) -> tuple[float, ...] | str:
+    """A vector's text box, kept as typed: its numbers, or what is wrong with the text."""
     st.text_input(
         label,
         key=key,
@@ -103,21 +103,25 @@ def vector_box(key: str, label: str, on_change=edits.edited) -> tuple[float, ...
     try:
         return tuple(typed_numbers(key, st.session_state[key]))
     except SettingError as error:
-        st.error(plain(error), icon=":material/error:")  # it echoes what was typed
+        return str(error)
+
+
+def show_problem(key: str, typed: tuple[float, ...] | str) -> tuple[float, ...] | None:
+    """The box's typo, else the note an edit left about it; the numbers, None for a typo."""
+    if isinstance(typed, str):
+        st.error(plain(typed), icon=":material/error:")  # it echoes what was typed
         return None
-
-
-def show_note(key: str) -> None:
     note = state.current_note(key)
     if note is not None and note.is_error:
         st.error(note.message, icon=":material/error:")
     elif note is not None:
         st.info(note.message, icon=":material/restart_alt:")
+    return typed
 
 
 def vector_editor(key: str, label: str) -> tuple[float, ...] | None:
     """Text box, the four buttons, and the problem with the last edit if there was one."""
-    values = vector_box(key, label, edits.p_typed if key == "p" else edits.edited)
+    typed = vector_box(key, label, edits.p_typed if key == "p" else edits.edited)
     for column, action in zip(st.columns(len(lab.ACTIONS)), lab.ACTIONS):
         column.button(
             action,
@@ -126,9 +130,7 @@ def vector_editor(key: str, label: str) -> tuple[float, ...] | None:
             args=(key, action),
             width="stretch",
         )
-    if values is not None:  # a typo's message says enough
-        show_note(key)
-    return values
+    return show_problem(key, typed)
 
 
 def vector_sliders(key: str, values: tuple[float, ...] | None, names: tuple[str, ...]) -> None:
@@ -172,6 +174,7 @@ def softmax_controls() -> Vectors:
     logits, temperature = st.columns([2, 1])
     with logits:
         typed = vector_box("logits", "Logits z (comma-separated scores, 2 to 10 of them)")
+        values = show_problem("logits", typed)
     temperature.slider(
         "Temperature T",
         *TEMPERATURE_RANGE,
@@ -181,7 +184,7 @@ def softmax_controls() -> Vectors:
         on_change=edits.edited,
         help="T < 1 sharpens the distribution, T > 1 flattens it; T = 0 is not allowed.",
     )
-    return {"logits": typed}
+    return {"logits": values}
 
 
 def lab_input(section: str, vectors: Vectors) -> lab.LabInput:

@@ -288,6 +288,17 @@ def test_normalise_button_fixes_a_vector_that_does_not_sum_to_1():
     assert app.text_input(key="p").value == "0.25, 0.25, 0.5"
 
 
+def test_a_button_that_cannot_act_says_so_until_the_vector_changes():
+    """normalise on an all-zero p: its reason under the box; typing p again clears it."""
+    app = type_into(open_lab(), "p", "0, 0, 0, 0")
+    click(app, "normalise")
+    assert "Cannot normalise p: the vector is all zeros" in messages(app.error)
+    assert app.text_input(key="p").value == "0, 0, 0, 0"
+    type_into(app, "p", "0.5, 0.5, 0, 0")
+    assert not app.error
+    assert metrics(app)["Entropy H(p)"] == "1.0000 bits"
+
+
 def test_random_button_gives_a_valid_p():
     """random draws a distribution over the current classes: no error, one value per class."""
     app = click(open_lab(), "random")
