@@ -64,6 +64,7 @@ class Setting:
     high: float | None = None  # WHOLE / NUMBER: largest allowed (inclusive)
     grid: tuple[float, ...] | None = None  # values of a slider: others snap on a log scale
     unit: str = ""  # shown after the number, e.g. "images"
+    min_items: int | None = None  # NUMBERS: at least this many
     max_items: int | None = None  # NUMBERS / CHOICES: at most this many
     max_chars: int = 200  # TEXT / NUMBERS: at most this many characters
     in_url: bool = True  # False: kept in the session, never in a link
@@ -141,6 +142,8 @@ class Setting:
             numbers = parse_numbers(value)
             if self.max_items is not None and len(numbers) > self.max_items:
                 raise SettingError(f"at most {self.max_items} numbers, got {len(numbers)}")
+            if self.min_items is not None and len(numbers) < self.min_items:
+                raise SettingError(f"at least {self.min_items} numbers, got {len(numbers)}")
         return value
 
     def _check_number(self, value: Any) -> Any:
@@ -312,15 +315,23 @@ class PageSettings:
             values[setting.key] = value
         return values, problems
 
-    def link_query(self, values: Mapping[str, Any]) -> dict[str, str]:
-        """The URL parameters of values: only those that differ from the default and fit."""
+    def link_query(
+        self, values: Mapping[str, Any], current: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
+        """The URL parameters of values: those that differ from the default.
+
+        A value that does not fit (a typo being fixed) keeps its parameter in `current`,
+        the URL as it is, so the link holds its last good value meanwhile.
+        """
         query = {}
         for setting in self.linked:
             value = values.get(setting.key, setting.default)
             try:
                 value = setting.check(value)
             except SettingError:
-                continue  # a typo being fixed: the link keeps its last good value
+                if current is not None and setting.key in current:
+                    query[setting.key] = current[setting.key]
+                continue
             if setting.encode(value) != setting.encode(setting.default):
                 query[setting.key] = setting.encode(value)
         return query
@@ -345,11 +356,7 @@ class PageSettings:
         import streamlit as st
 
         state = st.session_state
-        query = {
-            setting.key: st.query_params[setting.key]
-            for setting in self.linked
-            if setting.key in st.query_params
-        }
+        query = self._link_in_url(st.query_params.to_dict())
         first_run = self._written_key not in state
         if not first_run and (not query or query == state[self._written_key]):
             for key, default in self.defaults.items():
@@ -368,18 +375,22 @@ class PageSettings:
         """Mirror the current values into the URL (leaving out defaults and values that do not fit)."""
         import streamlit as st
 
-        wanted = self.link_query(self.values())
-        current = {
-            setting.key: st.query_params[setting.key]
-            for setting in self.linked
-            if setting.key in st.query_params
-        }
+        current = self._link_in_url(st.query_params.to_dict())
+        wanted = self.link_query(self.values(), current)
         if current != wanted:
             for key in current:
                 if key not in wanted:
                     del st.query_params[key]
             st.query_params.update(wanted)
         st.session_state[self._written_key] = wanted
+
+    def _link_in_url(self, parameters: Mapping[str, str]) -> dict[str, str]:
+        """This page's parameters among the URL's (read once: each lookup costs)."""
+        return {
+            key: parameters[key]
+            for key in self.settings
+            if key in parameters and self.settings[key].in_url
+        }
 
     def values(self) -> dict[str, Any]:
         import streamlit as st

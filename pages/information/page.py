@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.settings import show_link_problems
 from pages.information import controls, lab, results, state
-from pages.information.settings import SETTINGS, classes_of_link, holds_a_typo
+from pages.information.settings import SETTINGS, classes_of_link
 
 st.title("Information & loss lab")
 st.markdown(
@@ -40,6 +40,4 @@ if shown is not None:
     if result is None:
         st.info(controls.last_valid_caption(shown), icon=":material/history:")
     results.show_result(shown)
-# While a box holds a typo the link keeps its last good values (write_link would drop them)
-if not holds_a_typo(SETTINGS.values()):
-    SETTINGS.write_link()
+SETTINGS.write_link()  # while a box holds a typo its parameter keeps its last good value

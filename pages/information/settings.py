@@ -9,7 +9,6 @@ names, n, p and q.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from core.information import BASES
 from dashboard.settings import (
@@ -88,13 +87,3 @@ def classes_of_link(query: Mapping[str, str]) -> int | None:
     except SettingError:
         return None  # the link's p is refused: the default p and n are used
     return count if lab.MIN_CLASSES <= count <= lab.MAX_CLASSES else None
-
-
-def holds_a_typo(values: Mapping[str, Any]) -> bool:
-    """Whether a vector's box holds text that is not a list of numbers it accepts."""
-    for key in VECTORS:
-        try:
-            SETTINGS[key].check(values[key])
-        except SettingError:
-            return True
-    return False

@@ -49,9 +49,18 @@ def test_defaults_leave_the_link_empty_and_changes_appear():
     assert SETTINGS.link(values, "/gd") == "/gd?lr=1&names=adam"
 
 
-def test_a_value_that_does_not_fit_is_left_out_of_the_link():
-    values = {**SETTINGS.defaults, "p": "0.5, oops"}
-    assert "p" not in SETTINGS.link_query(values)
+def test_a_value_that_does_not_fit_keeps_the_links_last_good_value():
+    values = {**SETTINGS.defaults, "p": "0.5, oops", "steps": 7}
+    assert SETTINGS.link_query(values) == {"steps": "7"}
+    kept = SETTINGS.link_query(values, current={"p": "0.2,0.8", "steps": "3"})
+    assert kept == {"p": "0.2,0.8", "steps": "7"}
+
+
+def test_numbers_can_require_a_least_count():
+    setting = Setting("z", "1, 2", "logits", kind=NUMBERS, min_items=2, max_items=10)
+    assert setting.parse("1,2,3") == "1, 2, 3"
+    with pytest.raises(SettingError, match="at least 2 numbers, got 1"):
+        setting.parse("5")
 
 
 @pytest.mark.parametrize(

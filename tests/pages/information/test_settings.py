@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from pages.information.presets import PRESETS
-from pages.information.settings import SETTINGS, classes_of_link, holds_a_typo
+from pages.information.settings import SETTINGS, classes_of_link
 from pages.prediction.links import information_lab_query
 
 
@@ -40,10 +40,3 @@ def test_the_prediction_pages_link_is_read_without_a_problem():
 )
 def test_a_link_with_p_alone_has_as_many_classes_as_p(query, classes):
     assert classes_of_link(query) == classes
-
-
-def test_a_typo_in_any_vector_is_noticed():
-    assert not holds_a_typo(SETTINGS.defaults)
-    for key in ("p", "q", "logits"):
-        assert holds_a_typo({**SETTINGS.defaults, key: "0.5, half"})
-    assert holds_a_typo({**SETTINGS.defaults, "q": ""})
