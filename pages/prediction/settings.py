@@ -25,6 +25,7 @@ INVERT_KEY = "prediction_invert"
 INVERT_TITLES = {"auto": "automatically", "always": "always", "never": "never"}
 MIN_BRUSH, MAX_BRUSH = 6, 40  # px on the 280 px canvas: a hair to a marker
 PREPROCESS = PreprocessOptions()  # the switches start as MNIST's own recipe
+MOST_CLASSES = max(len(spec.class_names) for spec in DATASETS.values())
 
 SETTINGS = PageSettings(
     "prediction",
@@ -33,7 +34,15 @@ SETTINGS = PageSettings(
         Setting(DATASET_KEY, "mnist", "test images' data set", kind=CHOICE, choices=DATASETS),
         # no upper bound here: the data set decides it, and the picker says so (see inputs.py)
         Setting(INDEX_KEY, 0, "test image number", kind=WHOLE, low=0),
-        Setting(PICK_CLASS_KEY, 0, "class to pick", kind=WHOLE, low=0, high=9, in_url=False),
+        Setting(
+            PICK_CLASS_KEY,
+            0,
+            "class to pick",
+            kind=WHOLE,
+            low=0,
+            high=MOST_CLASSES - 1,
+            in_url=False,
+        ),
         Setting(
             BRUSH_KEY, 22, "brush width", kind=WHOLE, low=MIN_BRUSH, high=MAX_BRUSH, in_url=False
         ),
