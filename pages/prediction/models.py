@@ -23,8 +23,8 @@ from core.quick_model import (
 )
 from dashboard.navigation import available_pages
 from dashboard.session_models import find_session_model, session_models
+from dashboard.settings import KEEP
 from dashboard.tensorflow_runtime import freeze_tensorflow_objects
-from dashboard.url_state import KEEP
 from pages.prediction.inputs import kept_choice
 
 SOURCES = {
