@@ -61,6 +61,7 @@ class Setting:
     kind: str = NUMBER  # one of KINDS
     choices: Iterable[Any] | None = None  # CHOICE / CHOICES: the allowed values
     low: float | None = None  # WHOLE / NUMBER: smallest allowed (inclusive)
+    above: float | None = None  # WHOLE / NUMBER: must be greater than this (a step, a scale)
     high: float | None = None  # WHOLE / NUMBER: largest allowed (inclusive)
     grid: tuple[float, ...] | None = None  # values of a slider: others snap on a log scale
     unit: str = ""  # shown after the number, e.g. "images"
@@ -157,6 +158,8 @@ class Setting:
             self.high is not None and value > self.high
         ):
             raise SettingError(f"must be {self.range_text()}")
+        if self.above is not None and not value > self.above:
+            raise SettingError(f"must be above {self.above:g}")
         value = int(value) if self.kind == WHOLE else float(value)
         if self.grid is not None and value not in self.grid:
             return nearest_on_log_scale(self.grid, value) if value > 0 else self.grid[0]

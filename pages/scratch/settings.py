@@ -8,23 +8,11 @@ picture's number, the batch size, a check that would take too long) are said by 
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.data import DATASETS
 from core.scratch import ACTIVATIONS, MAX_HIDDEN_SIZE, MAX_ITERATIONS
-from dashboard.settings import CHOICE, NUMBER, WHOLE, PageSettings, Setting, SettingError
+from dashboard.settings import CHOICE, NUMBER, WHOLE, PageSettings, Setting
 
 MAX_CHECK_EXAMPLES = 100  # pictures in the check's batch, whatever the net
-
-
-class PositiveNumber(Setting):
-    """A NUMBER above 0: a step or a scale of 0 means nothing (the schema's `low` includes it)."""
-
-    def check(self, value: Any) -> Any:
-        value = super().check(value)
-        if value <= 0:
-            raise SettingError("must be above 0")
-        return value
 
 
 SETTINGS = PageSettings(
@@ -59,9 +47,9 @@ SETTINGS = PageSettings(
         Setting(
             "scratch_activation", "sigmoid", "hidden activation", kind=CHOICE, choices=ACTIVATIONS
         ),
-        PositiveNumber("scratch_learning_rate", 0.1, "learning rate", kind=NUMBER),
+        Setting("scratch_learning_rate", 0.1, "learning rate", kind=NUMBER, above=0),
         Setting("scratch_batch", 100, "batch size", kind=WHOLE, low=1),
         Setting("scratch_iterations", 10_000, "iterations", kind=WHOLE, low=1, high=MAX_ITERATIONS),
-        PositiveNumber("scratch_weight_scale", 0.01, "initial weight scale", kind=NUMBER),
+        Setting("scratch_weight_scale", 0.01, "initial weight scale", kind=NUMBER, above=0),
     ],
 )

@@ -188,3 +188,11 @@ def test_a_new_link_in_the_same_session_is_applied_and_a_plain_visit_keeps_the_v
     assert app.radio(key="mode").value == "many"
     assert app.number_input(key="steps").value == 100  # a link is the whole state
     assert "opened: ['mode']" in app.markdown[-1].value
+
+
+def test_above_refuses_the_bound_itself():
+    step = Setting("lr", 0.1, "learning rate", kind=NUMBER, above=0)
+    assert step.parse("1e-9") == 1e-9
+    for text in ("0", "-1"):
+        with pytest.raises(SettingError, match="must be above 0"):
+            step.parse(text)
