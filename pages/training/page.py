@@ -6,19 +6,13 @@ from core.data import DATASETS, DatasetError, load_dataset
 from core.presets import PRESETS
 from core.training import check_config
 from dashboard.job_watchdog import server_setting_problems
-from dashboard.url_state import seed_from_url, write_to_url
+from dashboard.settings import show_link_problems
 from pages.training import state
+from pages.training.controls import preset_box, settings_widgets
 from pages.training.explorer import explorer_view
 from pages.training.figures import curves_figure
-from pages.training.settings import (
-    DEFAULTS,
-    config_from_state,
-    load_preset,
-    preset_of,
-    restore_settings,
-    save_settings,
-    settings_widgets,
-)
+from pages.training.settings import SETTINGS, config_from_state, preset_for_link, preset_of
+from pages.training.train_tab import first_run_text
 from pages.training.views import (
     inside_view,
     ledger_view,
@@ -38,8 +32,9 @@ st.markdown(
 state.collect_finished()  # a run that ended while this page was not looking
 for problem in server_setting_problems():
     st.warning(problem)
-for problem in seed_from_url(DEFAULTS, page="training") + restore_settings():
-    st.warning(problem)
+opened = SETTINGS.sync_from_link()
+show_link_problems(opened)
+preset_for_link(opened)
 while state.notices():
     st.info(state.notices().pop(0))
 
@@ -97,18 +92,9 @@ train_tab, runs_tab, inside_tab, data_tab = st.tabs(
 with train_tab:
     settings_column, live_column = st.columns([1, 2], gap="large")
     with settings_column:
-        with st.container(border=True):
-            preset = st.selectbox(
-                "Preset",
-                list(PRESETS),
-                format_func=lambda key: PRESETS[key].title,
-                key="train_preset",
-            )
-            st.caption(PRESETS[preset].source)
-            st.button("Load preset", on_click=load_preset, args=(preset,), key="train_load_preset")
+        preset_box()
         settings_widgets()
-    save_settings()
-    write_to_url(DEFAULTS)
+    SETTINGS.write_link()
     with live_column:
         train_column, stop_column = st.columns(2)
         if train_column.button(
@@ -129,7 +115,7 @@ with train_tab:
             run_summary(last)
             st.plotly_chart(curves_figure(last.series, f"Run {last.number}"), key="last_curves")
         else:
-            st.info("No run yet: press Train for a first run of a few seconds.")
+            st.info(first_run_text(config_from_state()))
 
 with runs_tab:
     if not state.runs():

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core import codegen, jobs
 from core.presets import PRESETS
 from dashboard.session_models import MAX_SESSION_MODELS, SessionModel
+from dashboard.text import plain
 from pages.training import state as training_state
 from pages.training.settings import preset_of
 from tests.conftest import ROOT
@@ -145,6 +146,7 @@ def test_loading_a_preset_sets_every_widget():
     assert app.select_slider(key="train_batch_size").value == 128
     assert app.number_input(key="train_epochs").value == 5
     assert app.number_input(key="train_subset_size").value == 60_000
+    assert app.query_params["train_preset"] == "tutorial_dense512"  # the box is in the link
 
 
 @pytest.mark.parametrize("key", list(PRESETS))
@@ -198,7 +200,7 @@ def test_a_changed_setting_is_no_longer_the_preset():
 
 
 def test_settings_survive_a_visit_to_another_page():
-    """Widgets forget their values off-page; the studio puts them back."""
+    """Widgets keep their values off-page (persist_state): no copy is put back."""
     app = open_studio()
     app.number_input(key="train_epochs").set_value(7).run()
     app.switch_page(str(ROOT / "pages" / "home" / "page.py")).run()
@@ -231,7 +233,9 @@ def test_bad_settings_are_refused_with_a_message(settings, message):
 def test_a_learning_rate_of_zero_in_a_link_is_refused():
     """?train_learning_rate=0 opens the page with the default and says why."""
     app = open_studio({"train_learning_rate": "0"})
-    assert any("Learning rate must be greater than 0" in text for text in texts(app.warning))
+    assert plain(
+        "The link's learning rate (train_learning_rate='0'): must be from 1e-05 to 10; using 0.5."
+    ) in texts(app.warning)
     assert app.select_slider(key="train_learning_rate").value == pytest.approx(0.5)
 
 
@@ -433,5 +437,7 @@ def test_a_bad_input_after_a_good_run_loses_nothing(real_data_dir):
 def test_a_batch_size_off_the_slider_is_snapped_with_a_message():
     """?train_batch_size=60 opens with the nearest slider value, 64, and says so."""
     app = open_studio({"train_batch_size": "60"})
-    assert "Batch size 60 is not on the slider; using 64." in texts(app.warning)
+    assert plain("The link's batch size '60' is not on the slider; using the nearest, 64.") in (
+        texts(app.warning)
+    )
     assert app.select_slider(key="train_batch_size").value == 64
