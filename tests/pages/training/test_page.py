@@ -93,6 +93,7 @@ def tutorial_table(app: AppTest) -> dict:
     return {row["preset"]: row for row in table.to_dict("records")}
 
 
+@pytest.mark.slow
 def test_a_run_lands_in_the_ledger_and_the_session_models(real_data_dir):
     """Train, wait: the ledger has the run and the prediction page can pick its model."""
     app = open_studio()
@@ -107,6 +108,7 @@ def test_a_run_lands_in_the_ledger_and_the_session_models(real_data_dir):
     assert models[0].test_accuracy == pytest.approx(table["test acc"][0], abs=1e-4)
 
 
+@pytest.mark.slow
 def test_stop_keeps_the_run_and_its_model(real_data_dir):
     """Stop during a run: it ends at the next batch, marked stopped, model kept."""
     app = open_studio()
@@ -119,6 +121,7 @@ def test_stop_keeps_the_run_and_its_model(real_data_dir):
     assert len(app.session_state["session_models"]) == 1
 
 
+@pytest.mark.slow
 def test_a_diverging_run_is_kept_in_the_ledger_as_diverged(real_data_dir):
     """Learning rate 10, momentum, batch 1, 4x1024 MLP: the loss blows up and the run says so."""
     app = open_studio()
@@ -176,6 +179,7 @@ def test_tutorial_numbers_are_listed():
     assert dense["ours (best this session)"] == "not run yet"
 
 
+@pytest.mark.slow
 def test_a_tutorial_preset_run_shows_ours_next_to_the_tutorials_number(real_data_dir):
     """Load the MNIST softmax tutorial (1000 steps of 50: seconds) and train it: the run is
     recognised as that preset, and our test accuracy sits beside the 0.91 it printed."""
@@ -244,6 +248,7 @@ def test_stop_when_nothing_runs_says_so():
     assert "Nothing is training right now" in texts(app.info)[0]
 
 
+@pytest.mark.slow
 def test_training_twice_is_refused_while_a_run_is_going(real_data_dir):
     """A second Train during a run warns and leaves the first run alone."""
     app = open_studio()
@@ -274,6 +279,7 @@ def test_an_unavailable_data_set_offers_digits(monkeypatch, tmp_path):
     assert not app.exception
 
 
+@pytest.mark.slow
 def test_the_oldest_model_is_dropped_with_a_message(real_data_dir):
     """With the session's model list full, a new run pushes the oldest out and says so."""
     app = open_studio()
@@ -291,6 +297,7 @@ def test_the_oldest_model_is_dropped_with_a_message(real_data_dir):
     assert "old 0" not in labels and labels[-1].startswith("run 1")
 
 
+@pytest.mark.slow
 def test_a_run_that_ends_just_before_train_is_pressed_is_kept(real_data_dir, monkeypatch):
     """Run 1 ends between the page's first look (which saw it training) and the Train
     handler: pressing Train collects it first, so its ledger line, model and number stay."""
@@ -344,6 +351,7 @@ def test_stopping_a_queued_run_records_it_as_stopped(real_data_dir):
     assert app.session_state.get("session_models", []) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["0", "two"])
 def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(real_data_dir, monkeypatch, value):
     """DASHBOARD_MAX_JOBS=0 or =two: the page names the setting, the server uses 2, Train works."""
@@ -361,6 +369,7 @@ def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(real_data_dir, 
     assert jobs.default_queue().max_running == 2
 
 
+@pytest.mark.slow
 def test_selected_ledger_rows_overlay_their_curves(real_data_dir):
     """Two runs, both rows selected: one chart with each run's loss and accuracy curves."""
     app = open_studio()
@@ -385,6 +394,7 @@ def test_selected_ledger_rows_overlay_their_curves(real_data_dir):
     assert not np.allclose(first, second)  # two learning rates, two curves
 
 
+@pytest.mark.slow
 def test_look_inside_shows_the_confusion_matrix_mistakes_and_weights(real_data_dir, monkeypatch):
     """After a run: confusion counts of every test image, the most confident mistakes with
     their labels, the 10 softmax templates, and the code, all without building a model."""
@@ -413,6 +423,7 @@ def test_look_inside_shows_the_confusion_matrix_mistakes_and_weights(real_data_d
     assert "layers.Dense(10, activation='softmax')" in script
 
 
+@pytest.mark.slow
 def test_a_bad_input_after_a_good_run_loses_nothing(real_data_dir):
     """A good run, then epochs 0 and a batch larger than the subset: refused with a message,
     the ledger line, the model and the look inside are all still there."""
