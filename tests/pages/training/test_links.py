@@ -72,6 +72,15 @@ def test_settings_of_no_preset_are_described_as_they_are():
 
 
 @pytest.mark.parametrize("key", list(PRESETS))
+def test_every_presets_run_goes_through_a_link_unchanged(key):
+    """A preset's settings, written into a link and read back: no note, the same run."""
+    values, problems = SETTINGS.read_link(SETTINGS.link_query(settings_of(PRESETS[key].config)))
+    assert problems == []
+    assert config_of(values) == PRESETS[key].config
+    assert preset_of(config_of(values)) == key
+
+
+@pytest.mark.parametrize("key", list(PRESETS))
 def test_only_a_preset_titled_seconds_promises_seconds(key):
     preset = PRESETS[key]
     text = first_run_text(preset.config)
