@@ -63,7 +63,8 @@ class Setting:
     low: float | None = None  # WHOLE / NUMBER: smallest allowed (inclusive)
     above: float | None = None  # WHOLE / NUMBER: must be greater than this (a step, a scale)
     high: float | None = None  # WHOLE / NUMBER: largest allowed (inclusive)
-    grid: tuple[float, ...] | None = None  # values of a slider: others snap on a log scale
+    grid: tuple[float, ...] | None = None  # a slider's values: others snap on a log scale,
+    # those beyond its ends are refused (low and high default to them)
     unit: str = ""  # shown after the number, e.g. "images"
     min_items: int | None = None  # NUMBERS: at least this many
     max_items: int | None = None  # NUMBERS / CHOICES: at most this many
@@ -76,8 +77,12 @@ class Setting:
         if self.kind in (CHOICE, CHOICES) and not self.choices:
             raise ValueError(f"setting {self.key} needs its choices")
         object.__setattr__(self, "choices", tuple(self.choices) if self.choices else None)
-        if self.grid is not None:
+        if self.grid is not None:  # a slider cannot show a value beyond its ends
             object.__setattr__(self, "grid", tuple(sorted(self.grid)))
+            if self.low is None:
+                object.__setattr__(self, "low", self.grid[0])
+            if self.high is None:
+                object.__setattr__(self, "high", self.grid[-1])
 
     # --- from text (a URL value) ------------------------------------------------------
 

@@ -26,11 +26,6 @@ MAX_SUBSET = 60_000  # the largest training split (MNIST, Fashion-MNIST)
 MAX_SEED = 1_000_000
 
 
-def on_grid(key: str, default: Any, label: str, kind: str, grid: list) -> Setting:
-    """A slider's setting: a link value between the grid's ends snaps to the nearest one."""
-    return Setting(key, default, label, kind=kind, low=grid[0], high=grid[-1], grid=tuple(grid))
-
-
 # a fresh page holds the fast softmax preset's run (a first run takes seconds): a test checks it
 FIRST_PRESET = "fast_softmax"
 SETTINGS = PageSettings(
@@ -42,12 +37,14 @@ SETTINGS = PageSettings(
         Setting(
             "train_hidden_layers", 1, "hidden layers", kind=WHOLE, low=1, high=MAX_HIDDEN_LAYERS
         ),
-        on_grid("train_width", 128, "units per hidden layer", WHOLE, WIDTHS),
+        Setting("train_width", 128, "units per hidden layer", kind=WHOLE, grid=tuple(WIDTHS)),
         Setting("train_activation", "relu", "activation", kind=CHOICE, choices=ACTIVATIONS),
         Setting("train_dropout_rate", 0.0, "dropout rate", kind=NUMBER, low=0.0, high=0.8),
         Setting("train_optimizer", "sgd", "optimizer", kind=CHOICE, choices=OPTIMIZER_TITLES),
-        on_grid("train_learning_rate", 0.5, "learning rate", NUMBER, LEARNING_RATES),
-        on_grid("train_batch_size", 50, "batch size", WHOLE, BATCH_SIZES),
+        Setting(
+            "train_learning_rate", 0.5, "learning rate", kind=NUMBER, grid=tuple(LEARNING_RATES)
+        ),
+        Setting("train_batch_size", 50, "batch size", kind=WHOLE, grid=tuple(BATCH_SIZES)),
         Setting("train_epochs", 3, "epochs", kind=WHOLE, low=0, high=MAX_EPOCHS),
         Setting(
             "train_subset_size",

@@ -196,3 +196,11 @@ def test_above_refuses_the_bound_itself():
     for text in ("0", "-1"):
         with pytest.raises(SettingError, match="must be above 0"):
             step.parse(text)
+
+
+def test_a_grid_bounds_its_setting_unless_told_otherwise():
+    sizes = Setting("batch", 50, "batch size", kind=WHOLE, grid=(1, 50, 1024))
+    assert (sizes.low, sizes.high) == (1, 1024)
+    with pytest.raises(SettingError, match="must be from 1 to 1024"):
+        sizes.parse("5000")
+    assert sizes.parse("40") == 50
