@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from pages.gradient_descent.inputs import LEARNING_RATES
+from pages.gradient_descent.settings import LEARNING_RATES
 from tests.conftest import screenshot
 from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
 
