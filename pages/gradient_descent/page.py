@@ -89,4 +89,5 @@ with plots[0]:
 with plots[1]:
     st.plotly_chart(figures.field_figure(shown_surface))
 
+panels.code_that_ran(request)
 panels.gradient_check(shown_surface, results, step, request.h)

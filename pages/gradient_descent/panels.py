@@ -1,16 +1,20 @@
 """What the Gradient-descent lab says about its runs, beside and below the plots.
 
-The regime strip under the η slider, each run's outcome, the comparison table and the
-numerical-against-analytic gradient check.
+The regime strip under the η slider, each run's outcome, the comparison table, the code
+of the update rules that ran, and the numerical-against-analytic gradient check.
 """
 
 from __future__ import annotations
+
+import inspect
+from functools import cache
 
 import pandas as pd
 import streamlit as st
 
 from core.calculus import numerical_gradient_batch
 from core.descent import CONVERGED, DIVERGED, DIVERGING, DescentResult, quadratic_regime
+from core.optimizers import OPTIMIZERS
 from core.surfaces import Surface
 from pages.gradient_descent import figures
 from pages.gradient_descent.inputs import Request
@@ -71,6 +75,28 @@ def comparison_table(results: list[DescentResult], by_rate: bool) -> None:
         hide_index=True,
         column_config={"final x0": scientific, "final x1": scientific, "final loss": scientific},
     )
+
+
+@cache
+def rule_source(name: str) -> str:
+    """The update rule of an optimizer as written in core/optimizers.py, comment included."""
+    rule = OPTIMIZERS[name].step
+    return ((inspect.getcomments(rule) or "") + inspect.getsource(rule)).rstrip()
+
+
+def code_that_ran(request: Request) -> None:
+    """The readable rule of each optimizer in the runs: what a student finds in the code."""
+    with st.expander("The code that ran"):
+        st.caption(
+            "Each optimizer's update rule in core/optimizers.py, with Keras' formulas. To "
+            "draw every line in one NumPy loop, the page writes each rule as the "
+            "coefficients of one shared update (general_step); tests/core/test_optimizers.py "
+            "checks, for random settings and learning rates, that it moves as these rules do."
+        )
+        for name in dict.fromkeys(name for name, _ in request.runs):
+            optimizer = OPTIMIZERS[name]
+            st.markdown(f"**{optimizer.title}**, as Keras' `{optimizer.keras}`")
+            st.code(rule_source(name), language="python")
 
 
 def gradient_check(surface: Surface, results: list[DescentResult], step: int, h: float) -> None:

@@ -1,5 +1,6 @@
 """The Gradient-descent lab through the real entry point: regimes, compare mode, bad input."""
 
+import inspect
 import json
 import re
 
@@ -8,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.descent import MAX_STEPS
+from core.optimizers import OPTIMIZERS
 from dashboard.navigation import PAGES
 from pages.gradient_descent.settings import SETTINGS
 from tests.pages.test_every_page import APP
@@ -427,6 +429,7 @@ def test_a_link_repeating_an_optimizer_runs_at_most_six(repeats):
         assert app.multiselect(key="gd_optimizers").value == ["sgd"]
         assert "SGD: converged" in texts(app.success)
         assert "run" not in app.dataframe[0].value  # one run: no comparison table
+    assert len(app.code) <= len(OPTIMIZERS)  # the code of each optimizer that ran
 
 
 def test_a_link_repeating_optimizers_runs_each_once():
@@ -436,3 +439,23 @@ def test_a_link_repeating_optimizers_runs_each_once():
         "each runs once: adam, sgd."
     )
     assert list(app.dataframe[0].value["run"]) == ["Adam", "SGD"]
+
+
+def test_the_code_that_ran_is_each_optimizers_readable_rule():
+    """The expander shows the rule in core/optimizers.py of every optimizer that ran, with
+    the comment above it, and no other."""
+    app = open_lab(gd_mode="optimizers", gd_optimizers="momentum,adam")
+    shown = [code.value for code in app.code]
+    assert len(shown) == 2
+    for source, name in zip(shown, ("momentum", "adam")):
+        rule = OPTIMIZERS[name].step
+        assert source.startswith(f"# {OPTIMIZERS[name].title}: ")
+        assert source.endswith(inspect.getsource(rule).rstrip())
+        assert f"def {name}(params, gradient, state" in source
+    app.radio(key="gd_mode").set_value("one").run()
+    [sgd] = [code.value for code in app.code]
+    assert (
+        sgd
+        == "# SGD: step straight down the gradient.\n"
+        + inspect.getsource(OPTIMIZERS["sgd"].step).rstrip()
+    )
