@@ -101,7 +101,7 @@ SETTINGS = PageSettings(
             low=LEARNING_RATES[0],
             high=LEARNING_RATES[-1],
             grid=LEARNING_RATES,
-        ),  # fmt: skip
+        ),
         # More than MAX_STEPS typed in the box is capped with a warning (see read_request).
         Setting("gd_steps", 100, "steps", kind=WHOLE, low=1, high=MAX_STEPS),
         Setting("gd_mode", "one", "run", kind=CHOICE, choices=MODES),
@@ -113,14 +113,14 @@ SETTINGS = PageSettings(
             kind=CHOICES,
             choices=OPTIMIZERS,
             max_items=len(OPTIMIZERS),
-        ),  # fmt: skip
+        ),
         LearningRates(
             "gd_rates",
             "0.1, 0.4, 0.9, 1.02",
             "learning rates to compare",
             kind=NUMBERS,
             max_items=MAX_RATES,
-        ),  # fmt: skip
+        ),
         Setting("gd_gradient", "analytic", "gradient", kind=CHOICE, choices=GRADIENT_LABELS),
         Setting(
             "gd_h",
@@ -129,7 +129,7 @@ SETTINGS = PageSettings(
             kind=NUMBER,
             low=H_RANGE[0],
             high=H_RANGE[1],
-        ),  # fmt: skip
+        ),
         decay("gd_momentum", 0.9, "momentum μ"),
         decay("gd_rho", 0.9, "RMSprop ρ"),
         decay("gd_beta_1", 0.9, "Adam β1"),
