@@ -250,8 +250,8 @@ def test_start_off_the_plot_from_a_link_gets_the_surface_start():
     """A link's start outside the view box: one sentence naming the box, the surface's start."""
     app = open_lab(gd_surface="rosenbrock", gd_x0=9, gd_x1=1)
     assert texts(app.warning).splitlines()[0] == (
-        "The link's start (9, 1) is outside the view box of Rosenbrock valley: x0 must be from -2 to 2 "
-        "and x1 from -1 to 3; using (-1.5, 2)."
+        "The link's start (9, 1) is outside the view box of Rosenbrock valley: "
+        "x0 must be from -2 to 2 and x1 from -1 to 3; using (-1.5, 2)."
     )
     assert (app.number_input(key="gd_x0").value, app.number_input(key="gd_x1").value) == (-1.5, 2)
     assert not app.error
