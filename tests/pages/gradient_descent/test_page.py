@@ -190,13 +190,28 @@ def test_bad_learning_rates_keep_the_last_picture(rates, message):
 @pytest.mark.parametrize(
     "link, message",
     [
-        ({"gd_lr": 0}, "The link's learning rate η (gd_lr='0'): must be from 1e-10 to 10; using 0.1."),
-        ({"gd_lr": -1}, "The link's learning rate η (gd_lr='-1'): must be from 1e-10 to 10; using 0.1."),
-        ({"gd_lr": "nan"}, "The link's learning rate η (gd_lr='nan') is not a finite number; using 0.1."),
-        ({"gd_lr": "fast"}, "The link's learning rate η (gd_lr='fast') is not a number; using 0.1."),
-        ({"gd_lr": 0.11}, "The link's learning rate η '0.11' is not on the slider; using the nearest, 0.1."),
+        (
+            {"gd_lr": 0},
+            "The link's learning rate η (gd_lr='0'): must be from 1e-10 to 10; using 0.1.",
+        ),
+        (
+            {"gd_lr": -1},
+            "The link's learning rate η (gd_lr='-1'): must be from 1e-10 to 10; using 0.1.",
+        ),
+        (
+            {"gd_lr": "nan"},
+            "The link's learning rate η (gd_lr='nan') is not a finite number; using 0.1.",
+        ),
+        (
+            {"gd_lr": "fast"},
+            "The link's learning rate η (gd_lr='fast') is not a number; using 0.1.",
+        ),
+        (
+            {"gd_lr": 0.11},
+            "The link's learning rate η '0.11' is not on the slider; using the nearest, 0.1.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_learning_rate_in_a_link(link, message):
     """A link with η = 0, negative, NaN or text opens with a warning and a working default."""
     app = open_lab(**link)

@@ -30,7 +30,9 @@ def test_a_rate_on_the_slider_is_kept_and_one_off_it_snaps_with_a_note():
     assert SETTINGS.read_link({"gd_lr": "0.7"}) == ({**SETTINGS.defaults, "gd_lr": 0.7}, [])
     values, [note] = SETTINGS.read_link({"gd_lr": "0.11"})
     assert values["gd_lr"] == 0.1
-    assert note == "The link's learning rate η '0.11' is not on the slider; using the nearest, 0.1."
+    assert note == (
+        "The link's learning rate η '0.11' is not on the slider; using the nearest, 0.1."
+    )
 
 
 @pytest.mark.parametrize(
