@@ -140,13 +140,44 @@ SETTINGS = PageSettings(
 )
 
 
+# Links this page wrote in this session, newest last. Every rerun carries the browser's
+# URL, and after quick moves (arrow keys on the η slider) it can be one the page wrote a
+# run or two ago: that is no new link, and must not undo the move the rerun is for. (A
+# link from elsewhere that equals one of these is taken as the page's own, as before the
+# settings table, when only the first visit read the link.)
+OWN_LINKS = "_gradient_descent_own_links"
+REMEMBERED_LINKS = 64
+
+
 def open_link() -> OpenedLink:
     """Before the widgets: a link's values into the state, with every sentence about them."""
     import streamlit as st
 
+    state = st.session_state
+    if query_of(st.query_params) in state.get(OWN_LINKS, ()):
+        for key, default in SETTINGS.defaults.items():
+            state.setdefault(key, default)
+        return OpenedLink(first_run=False, keys=frozenset(), problems=[])
     opened = SETTINGS.sync_from_link()
-    fitted = fit_link(st.session_state, opened.keys, st.query_params)
+    fitted = fit_link(state, opened.keys, st.query_params)
     return dataclasses.replace(opened, problems=opened.problems + fitted)
+
+
+def write_link() -> None:
+    """After the widgets: the URL mirrors the values; the link is remembered as the page's own."""
+    import streamlit as st
+
+    SETTINGS.write_link()
+    own = st.session_state.setdefault(OWN_LINKS, [])
+    written = query_of(st.query_params)
+    if written not in own:
+        own.append(written)
+        del own[:-REMEMBERED_LINKS]
+
+
+def query_of(query: Mapping[str, str]) -> dict[str, str]:
+    """The page's own parameters of a URL query (other pages' and Streamlit's left out)."""
+    return {setting.key: query[setting.key] for setting in SETTINGS.linked if setting.key in query}
 
 
 def fit_link(state: MutableMapping, keys: frozenset[str], query: Mapping[str, str]) -> list[str]:

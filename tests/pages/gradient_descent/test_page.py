@@ -474,3 +474,32 @@ def test_the_code_that_ran_is_each_optimizers_readable_rule():
         == "# SGD: step straight down the gradient.\n"
         + inspect.getsource(OPTIMIZERS["sgd"].step).rstrip()
     )
+
+
+def test_a_url_the_browser_has_not_updated_yet_does_not_undo_a_move():
+    """Each rerun carries the browser's URL; after quick moves (arrow keys on the η slider)
+    it can still be one the page wrote a run or two ago. That is not a new link: the value
+    just set stays, and the link catches up."""
+    app = open_lab()
+    app.select_slider(key="gd_lr").set_value(0.4).run()
+    behind = dict(app.query_params)
+    app.select_slider(key="gd_lr").set_value(0.5).run()
+    app.query_params.clear()
+    app.query_params.update(behind)  # the browser's URL, one run behind
+    app.select_slider(key="gd_lr").set_value(0.6).run()
+    assert app.select_slider(key="gd_lr").value == 0.6
+    assert app.query_params["gd_lr"] == "0.6"
+    assert "SGD with η = 0.6: oscillating." in texts(app.markdown)
+
+
+def test_a_new_link_in_the_same_session_is_opened():
+    """A link the page never wrote (another page's, a teacher's) sets the values it names,
+    and the surface's own start and η."""
+    app = open_lab()
+    app.select_slider(key="gd_lr").set_value(0.7).run()
+    app.query_params.clear()
+    app.query_params.update({"gd_surface": "rosenbrock"})
+    app.run()
+    assert app.selectbox(key="gd_surface").value == "rosenbrock"
+    assert (app.number_input(key="gd_x0").value, app.number_input(key="gd_x1").value) == (-1.5, 2)
+    assert app.select_slider(key="gd_lr").value == 0.001
