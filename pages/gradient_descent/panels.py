@@ -85,8 +85,14 @@ def rule_source(name: str) -> str:
 
 
 def code_that_ran(request: Request) -> None:
-    """The readable rule of each optimizer in the runs: what a student finds in the code."""
-    with st.expander("The code that ran"):
+    """The readable rule of each optimizer in the runs: what a student finds in the code.
+
+    Drawn only while the expander is open: closed, it costs a rerun nothing.
+    """
+    panel = st.expander("The code that ran", key="gd_code_open", on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         st.caption(
             "Each optimizer's update rule in core/optimizers.py, with Keras' formulas. To "
             "draw every line in one NumPy loop, the page writes each rule as the "

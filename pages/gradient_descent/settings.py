@@ -153,13 +153,13 @@ def open_link() -> OpenedLink:
     """Before the widgets: a link's values into the state, with every sentence about them."""
     import streamlit as st
 
-    state = st.session_state
-    if query_of(st.query_params) in state.get(OWN_LINKS, ()):
+    state, query = st.session_state, st.query_params.to_dict()
+    if query_of(query) in state.get(OWN_LINKS, ()):
         for key, default in SETTINGS.defaults.items():
             state.setdefault(key, default)
         return OpenedLink(first_run=False, keys=frozenset(), problems=[])
     opened = SETTINGS.sync_from_link()
-    fitted = fit_link(state, opened.keys, st.query_params)
+    fitted = fit_link(state, opened.keys, query)
     return dataclasses.replace(opened, problems=opened.problems + fitted)
 
 
@@ -169,7 +169,7 @@ def write_link() -> None:
 
     SETTINGS.write_link()
     own = st.session_state.setdefault(OWN_LINKS, [])
-    written = query_of(st.query_params)
+    written = query_of(st.query_params.to_dict())
     if written not in own:
         own.append(written)
         del own[:-REMEMBERED_LINKS]

@@ -444,6 +444,8 @@ def test_a_link_repeating_an_optimizer_runs_at_most_six(repeats):
         assert app.multiselect(key="gd_optimizers").value == ["sgd"]
         assert "SGD: converged" in texts(app.success)
         assert "run" not in app.dataframe[0].value  # one run: no comparison table
+    app.session_state["gd_code_open"] = True
+    app.run()
     assert len(app.code) <= len(OPTIMIZERS)  # the code of each optimizer that ran
 
 
@@ -458,8 +460,11 @@ def test_a_link_repeating_optimizers_runs_each_once():
 
 def test_the_code_that_ran_is_each_optimizers_readable_rule():
     """The expander shows the rule in core/optimizers.py of every optimizer that ran, with
-    the comment above it, and no other."""
+    the comment above it, and no other, once it is opened."""
     app = open_lab(gd_mode="optimizers", gd_optimizers="momentum,adam")
+    assert not app.code  # closed: nothing drawn
+    app.session_state["gd_code_open"] = True  # what a click on the expander does
+    app.run()
     shown = [code.value for code in app.code]
     assert len(shown) == 2
     for source, name in zip(shown, ("momentum", "adam")):
