@@ -170,9 +170,10 @@ def write_link() -> None:
     SETTINGS.write_link()
     own = st.session_state.setdefault(OWN_LINKS, [])
     written = query_of(st.query_params.to_dict())
-    if written not in own:
-        own.append(written)
-        del own[:-REMEMBERED_LINKS]
+    if written in own:
+        own.remove(written)
+    own.append(written)
+    del own[:-REMEMBERED_LINKS]
 
 
 def query_of(query: Mapping[str, str]) -> dict[str, str]:
