@@ -9,7 +9,7 @@ from dashboard.text import plain
 from pages.gradient_descent import figures, panels
 from pages.gradient_descent.controls import draw_controls, start_at_click
 from pages.gradient_descent.inputs import read_request, shown_step
-from pages.gradient_descent.settings import SETTINGS, open_link, write_link
+from pages.gradient_descent.settings import SETTINGS, open_link
 
 TOLERANCE = 1e-6  # "steps to f − min ≤ 1e-6" in the comparison table
 
@@ -23,7 +23,7 @@ show_link_problems(opened)
 
 regime_slot = draw_controls()
 request, errors, warnings = read_request(st.session_state)
-write_link()
+SETTINGS.write_link()
 for warning in warnings:
     st.warning(plain(warning))
 for error in errors:

@@ -2,15 +2,13 @@
 
 Each setting's key is its widget's key and its URL parameter. What the table cannot say
 alone is in `fit_link`: a link that names a surface but no start or η gets the surface's
-own, a start off the surface's plot gets the surface's start, and repeated optimizers
-are said to run once.
+own, and a start off the surface's plot gets the surface's start.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, MutableMapping
-from typing import Any
+from collections.abc import MutableMapping
 
 from core.descent import H_RANGE, MAX_STEPS
 from core.optimizers import OPTIMIZERS
@@ -19,14 +17,11 @@ from dashboard.settings import (
     CHOICE,
     CHOICES,
     NUMBER,
-    NUMBER_SEPARATORS,
     NUMBERS,
     WHOLE,
     OpenedLink,
     PageSettings,
     Setting,
-    SettingError,
-    echo,
 )
 
 MODES = {
@@ -56,35 +51,9 @@ def format_rate(value: float) -> str:
     return f"{value:g}"  # 1.5e-10, 0.001, 0.5, 10
 
 
-@dataclasses.dataclass(frozen=True)
-class BelowOne(Setting):
-    """A decay from 0 up to, but not including, 1 (the schema's bounds are inclusive;
-    a decay of 1 never forgets a step)."""
-
-    def check(self, value: Any) -> Any:
-        value = super().check(value)
-        if value >= 1:
-            raise SettingError(f"must be {self.range_text()}")
-        return value
-
-    def range_text(self) -> str:
-        return "at least 0 and below 1"
-
-
-@dataclasses.dataclass(frozen=True)
-class LearningRates(Setting):
-    """Numbers that must all be positive: a rate of 0 never moves, a negative one climbs."""
-
-    def check(self, value: Any) -> Any:
-        value = super().check(value)
-        for word in NUMBER_SEPARATORS.split(value):
-            if word and not float(word) > 0:
-                raise SettingError(f"{echo(word)} is not a positive learning rate")
-        return value
-
-
-def decay(key: str, default: float, label: str) -> BelowOne:
-    return BelowOne(key, default, label, kind=NUMBER, low=0, high=1)
+def decay(key: str, default: float, label: str) -> Setting:
+    """A decay from 0 up to, but not including, 1: a decay of 1 never forgets a step."""
+    return Setting(key, default, label, kind=NUMBER, low=0, below=1)
 
 
 SETTINGS = PageSettings(
@@ -114,11 +83,12 @@ SETTINGS = PageSettings(
             choices=OPTIMIZERS,
             max_items=len(OPTIMIZERS),
         ),
-        LearningRates(
+        Setting(  # a rate of 0 never moves, a negative one climbs
             "gd_rates",
             "0.1, 0.4, 0.9, 1.02",
             "learning rates to compare",
             kind=NUMBERS,
+            above=0,
             max_items=MAX_RATES,
         ),
         Setting("gd_gradient", "analytic", "gradient", kind=CHOICE, choices=GRADIENT_LABELS),
@@ -140,48 +110,16 @@ SETTINGS = PageSettings(
 )
 
 
-# Links this page wrote in this session, newest last. Every rerun carries the browser's
-# URL, and after quick moves (arrow keys on the η slider) it can be one the page wrote a
-# run or two ago: that is no new link, and must not undo the move the rerun is for. (A
-# link from elsewhere that equals one of these is taken as the page's own, as before the
-# settings table, when only the first visit read the link.)
-OWN_LINKS = "_gradient_descent_own_links"
-REMEMBERED_LINKS = 64
-
-
 def open_link() -> OpenedLink:
     """Before the widgets: a link's values into the state, with every sentence about them."""
     import streamlit as st
 
-    state, query = st.session_state, st.query_params.to_dict()
-    if query_of(query) in state.get(OWN_LINKS, ()):
-        for key, default in SETTINGS.defaults.items():
-            state.setdefault(key, default)
-        return OpenedLink(first_run=False, keys=frozenset(), problems=[])
     opened = SETTINGS.sync_from_link()
-    fitted = fit_link(state, opened.keys, query)
+    fitted = fit_link(st.session_state, opened.keys)
     return dataclasses.replace(opened, problems=opened.problems + fitted)
 
 
-def write_link() -> None:
-    """After the widgets: the URL mirrors the values; the link is remembered as the page's own."""
-    import streamlit as st
-
-    SETTINGS.write_link()
-    own = st.session_state.setdefault(OWN_LINKS, [])
-    written = query_of(st.query_params.to_dict())
-    if written in own:
-        own.remove(written)
-    own.append(written)
-    del own[:-REMEMBERED_LINKS]
-
-
-def query_of(query: Mapping[str, str]) -> dict[str, str]:
-    """The page's own parameters of a URL query (other pages' and Streamlit's left out)."""
-    return {setting.key: query[setting.key] for setting in SETTINGS.linked if setting.key in query}
-
-
-def fit_link(state: MutableMapping, keys: frozenset[str], query: Mapping[str, str]) -> list[str]:
+def fit_link(state: MutableMapping, keys: frozenset[str]) -> list[str]:
     """What a just-opened link (its parameter names `keys`) needs beyond the table's checks."""
     if not keys:
         return []
@@ -197,8 +135,6 @@ def fit_link(state: MutableMapping, keys: frozenset[str], query: Mapping[str, st
     if not surface.contains(start):
         state["gd_x0"], state["gd_x1"] = surface.default_start
         problems.append(off_the_plot(surface, start))
-    if "gd_optimizers" in keys:
-        problems += repeated_names(query["gd_optimizers"], state["gd_optimizers"])
     return problems
 
 
@@ -213,15 +149,3 @@ def off_the_plot(surface: Surface, start: tuple[float, float]) -> str:
 def view_box_text(surface: Surface) -> str:
     x0_min, x0_max, x1_min, x1_max = surface.view_box
     return f"x0 must be from {x0_min:g} to {x0_max:g} and x1 from {x1_min:g} to {x1_max:g}"
-
-
-def repeated_names(text: str, used: list[str]) -> list[str]:
-    """A sentence when the link named an optimizer twice (each runs once), else none."""
-    named = [part.strip() for part in text.split(",") if part.strip()]
-    if len(named) == len(set(named)) or used != list(dict.fromkeys(named)):
-        return []  # no repeats, or the value was refused (its own sentence says so)
-    setting = SETTINGS["gd_optimizers"]
-    return [
-        f"The link names an optimizer more than once ({setting.key}={echo(text)}); "
-        f"each runs once: {setting.shown(used)}."
-    ]

@@ -204,3 +204,15 @@ def test_a_grid_bounds_its_setting_unless_told_otherwise():
     with pytest.raises(SettingError, match="must be from 1 to 1024"):
         sizes.parse("5000")
     assert sizes.parse("40") == 50
+
+
+def test_a_url_the_page_wrote_a_run_ago_does_not_undo_the_next_move():
+    """Quick moves: the browser's URL can lag a rerun behind; it is no new link."""
+    app = run_example()
+    app.number_input(key="steps").set_value(12).run()
+    app.number_input(key="steps").set_value(13).run()
+    app.query_params.clear()
+    app.query_params.update({"steps": "12"})  # what the browser still shows
+    app.number_input(key="steps").set_value(14).run()
+    assert app.number_input(key="steps").value == 14
+    assert app.query_params == {"steps": "14"}

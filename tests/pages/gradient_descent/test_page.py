@@ -401,7 +401,7 @@ def test_every_setting_has_its_widget():
         ({"gd_optimizer": "adamw"}, "choose one of sgd, momentum, nesterov, adagrad"),
         ({"gd_mode": "optimizers", "gd_optimizers": "sgd,adamw"}, "'adamw' is not one of sgd"),
         ({"gd_mode": "rates", "gd_rates": "0.1, fast"}, "'fast' is not a number"),
-        ({"gd_mode": "rates", "gd_rates": "0.1, 0"}, "'0' is not a positive learning rate"),
+        ({"gd_mode": "rates", "gd_rates": "0.1, 0"}, "'0' must be above 0"),
         ({"gd_mode": "rates", "gd_rates": ",".join(["0.1"] * 9)}, "at most 8 numbers, got 9"),
         ({"gd_gradient": "exact"}, "choose one of analytic, numerical"),
         ({"gd_h": "0"}, "must be from 1e-12 to 1"),
@@ -439,8 +439,8 @@ def test_a_link_repeating_an_optimizer_runs_at_most_six(repeats):
         runs = list(app.dataframe[0].value["run"])
         assert runs == ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]
     else:
-        assert sentence.startswith("The link names an optimizer more than once (gd_optimizers=")
-        assert sentence.endswith("each runs once: sgd.")
+        assert sentence.startswith("The link's optimizers to compare (gd_optimizers=")
+        assert sentence.endswith("names one more than once; each is used once: sgd.")
         assert app.multiselect(key="gd_optimizers").value == ["sgd"]
         assert "SGD: converged" in texts(app.success)
         assert "run" not in app.dataframe[0].value  # one run: no comparison table
@@ -452,8 +452,8 @@ def test_a_link_repeating_an_optimizer_runs_at_most_six(repeats):
 def test_a_link_repeating_optimizers_runs_each_once():
     app = open_lab(gd_mode="optimizers", gd_optimizers="adam,sgd,adam,sgd")
     assert texts(app.warning) == (
-        "The link names an optimizer more than once (gd_optimizers='adam,sgd,adam,sgd'); "
-        "each runs once: adam, sgd."
+        "The link's optimizers to compare (gd_optimizers='adam,sgd,adam,sgd') names one more "
+        "than once; each is used once: adam, sgd."
     )
     assert list(app.dataframe[0].value["run"]) == ["Adam", "SGD"]
 

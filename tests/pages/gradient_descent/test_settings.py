@@ -9,7 +9,6 @@ from pages.gradient_descent.settings import (
     MAX_RATES,
     SETTINGS,
     fit_link,
-    repeated_names,
 )
 
 
@@ -38,8 +37,8 @@ def test_a_rate_on_the_slider_is_kept_and_one_off_it_snaps_with_a_note():
 @pytest.mark.parametrize(
     "text, reason",
     [
-        ("0.1, 0", "'0' is not a positive learning rate"),
-        ("0.5 -1", "'-1' is not a positive learning rate"),
+        ("0.1, 0", "'0' must be above 0"),
+        ("0.5 -1", "'-1' must be above 0"),
         ("0.1, fast", "'fast' is not a number"),
         (", ".join(["0.1"] * (MAX_RATES + 1)), f"at most {MAX_RATES} numbers, got 9"),
     ],
@@ -73,19 +72,19 @@ def opened(**values) -> dict:
 
 def test_a_link_naming_only_a_surface_gets_its_start_and_rate():
     state = opened(gd_surface="rosenbrock")
-    assert fit_link(state, frozenset({"gd_surface"}), {}) == []
+    assert fit_link(state, frozenset({"gd_surface"})) == []
     assert (state["gd_x0"], state["gd_x1"], state["gd_lr"]) == (-1.5, 2.0, 0.001)
 
 
 def test_what_a_link_names_is_kept_beside_the_surface():
     state = opened(gd_surface="rosenbrock", gd_x0=1.0, gd_lr=0.002)
-    assert fit_link(state, frozenset({"gd_surface", "gd_x0", "gd_lr"}), {}) == []
+    assert fit_link(state, frozenset({"gd_surface", "gd_x0", "gd_lr"})) == []
     assert (state["gd_x0"], state["gd_x1"], state["gd_lr"]) == (1.0, 2.0, 0.002)
 
 
 def test_a_link_start_off_the_plot_gets_the_surface_start():
     state = opened(gd_surface="saddle", gd_x0=2.5, gd_x1=-7.0)
-    [problem] = fit_link(state, frozenset({"gd_surface", "gd_x0", "gd_x1"}), {})
+    [problem] = fit_link(state, frozenset({"gd_surface", "gd_x0", "gd_x1"}))
     assert problem == (
         "The link's start (2.5, -7) is outside the view box of "
         f"{SURFACES['saddle'].title}: x0 must be from -3 to 3 and x1 from -2 to 2; "
@@ -98,15 +97,15 @@ def test_no_link_opened_changes_nothing():
     """A rerun or a plain visit: the student's own values stay, even off the plot (the
     page's error says so then)."""
     state = opened(gd_x0=50.0)
-    assert fit_link(state, frozenset(), {}) == []
+    assert fit_link(state, frozenset()) == []
     assert state == opened(gd_x0=50.0)
 
 
 def test_repeated_optimizers_are_said_to_run_once():
-    assert repeated_names("sgd, adam,sgd", ["sgd", "adam"]) == [
-        "The link names an optimizer more than once (gd_optimizers='sgd, adam,sgd'); "
-        "each runs once: sgd, adam."
-    ]
-    assert repeated_names("sgd,adam", ["sgd", "adam"]) == []
-    default = SETTINGS["gd_optimizers"].default  # the value was refused: its own sentence
-    assert repeated_names("sgd,sgd,adamw", default) == []
+    values, [note] = SETTINGS.read_link({"gd_optimizers": "sgd, adam,sgd"})
+    assert values["gd_optimizers"] == ["sgd", "adam"]
+    assert note == (
+        "The link's optimizers to compare (gd_optimizers='sgd, adam,sgd') names one more "
+        "than once; each is used once: sgd, adam."
+    )
+    assert SETTINGS.read_link({"gd_optimizers": "sgd,adam"})[1] == []
