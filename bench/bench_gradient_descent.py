@@ -60,7 +60,7 @@ def figures_as_the_page_draws_them(surface, results) -> None:
     import plotly.tools
 
     from pages.gradient_descent import figures
-    from pages.gradient_descent.inputs import LEARNING_RATES
+    from pages.gradient_descent.settings import LEARNING_RATES
 
     figures._regime_figure.cache_clear()  # built fresh each time: the worst case
     step = 500
@@ -98,7 +98,7 @@ def app_reruns(repeats: int = 21) -> dict[str, tuple[float, float]]:
     """Home rerun, page rerun after a new η, page rerun after a new step: (wall, cpu) ms."""
     from streamlit.testing.v1 import AppTest
 
-    from pages.gradient_descent.inputs import LEARNING_RATES
+    from pages.gradient_descent.settings import LEARNING_RATES
 
     app_path = str(ROOT / "dashboard" / "app.py")
     home = AppTest.from_file(app_path, default_timeout=120).run()

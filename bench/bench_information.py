@@ -67,17 +67,18 @@ def baseline_seconds() -> list[tuple[float, float]]:
 
 def direct_seconds(section: str) -> list[tuple[float, float]]:
     """Computation plus figure building for one section, without Streamlit."""
-    from pages.information import figures, lab, state
+    from pages.information import figures, lab
+    from pages.information.settings import SETTINGS, typed_numbers
 
-    defaults = state.DEFAULTS
+    defaults = SETTINGS.defaults
     inputs = lab.LabInput(
         section=section,
         class_names=lab.class_names(defaults["names"], defaults["n"]),
-        p=tuple(defaults["p"]),
-        q=tuple(defaults["q"]),
+        p=tuple(typed_numbers("p", defaults["p"])),
+        q=tuple(typed_numbers("q", defaults["q"])),
         base=defaults["base"],
         auto_normalise=False,
-        logits=tuple(defaults["logits"]),
+        logits=tuple(typed_numbers("logits", defaults["logits"])),
         temperature=defaults["temperature"],
     )
 
@@ -101,7 +102,7 @@ def direct_seconds(section: str) -> list[tuple[float, float]]:
                 figures.surprisal_curve(columns["q"], names, base, "bits", "−log q"),
             ]
         elif section == "sse":
-            sweep = lab.confidence_sweep(columns["prediction y"], columns["target t"], "2")
+            sweep = lab.info.confidence_sweep(columns["prediction y"], columns["target t"], "2")
             built = list(figures.loss_and_gradient_curves(sweep, 0.25, "bits"))
         else:
             built = [

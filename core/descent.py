@@ -246,7 +246,7 @@ def check_h(h) -> float:
         raise ValueError(f"h must be a positive step, got {h}")
     if not low <= value <= high:
         raise ValueError(
-            f"h must be between {low:g} and {high:g}, got {value:g}: "
+            f"h must be from {low:g} to {high:g}, got {value:g}: "
             + (
                 "a smaller step is lost to rounding (x + h rounds to x, the gradient to 0)"
                 if value < low

@@ -312,7 +312,7 @@ def sum_squared_error_logit_gradient(q, t) -> np.ndarray:
     return softmax_jacobian(q).T @ (q - t)
 
 
-# --- batches (mean over N, one-hot or integer labels) --------------------------------------
+# --- batches (one row per example, one-hot or integer labels) ------------------------------
 
 
 def _prediction_rows(y_pred) -> np.ndarray:
@@ -380,23 +380,78 @@ def _batch(y_pred, targets) -> tuple[np.ndarray, np.ndarray]:
     return rows, _labels(targets, rows)
 
 
-def cross_entropy_batch(
+def cross_entropy_rows(
     y_pred, targets, base: str | float = "e", eps: float = TUTORIAL_EPS
-) -> float:
-    """Mean over the batch of -log_b(predicted probability of the true class + eps).
+) -> np.ndarray:
+    """Each row's -log_b(predicted probability of the true class + eps), shape (N,).
 
     y_pred: (N, C) rows, each a distribution; targets: (N, C) one-hot rows or (N,)
-    integer labels. In nats by default, as Keras reports it. eps keeps log(0) = -inf
-    out of the mean when a true class gets probability 0.
+    integer labels. eps keeps log(0) = -inf out when a true class gets probability 0.
     """
     y_pred, labels = _batch(y_pred, targets)
     eps = _non_negative_eps(eps)
     picked = y_pred[np.arange(len(y_pred)), labels]  # (N,) probability of the true class
-    return float(-np.mean(_log(picked + eps, base)))
+    return -_log(picked + eps, base)
+
+
+def cross_entropy_batch(
+    y_pred, targets, base: str | float = "e", eps: float = TUTORIAL_EPS
+) -> float:
+    """Mean over the batch of cross_entropy_rows: in nats by default, as Keras reports it."""
+    return float(np.mean(cross_entropy_rows(y_pred, targets, base, eps)))
+
+
+def sum_squared_error_rows(y_pred, targets) -> np.ndarray:
+    """Each row's 1/2 sum (y - t)^2 against its one-hot target, shape (N,)."""
+    y_pred, labels = _batch(y_pred, targets)
+    one_hot = np.eye(y_pred.shape[1])[labels]
+    return 0.5 * np.sum((y_pred - one_hot) ** 2, axis=1)
 
 
 def sum_squared_error_batch(y_pred, targets) -> float:
     """Mean over the batch of 1/2 sum (y - t)^2 against one-hot targets."""
+    return float(np.mean(sum_squared_error_rows(y_pred, targets)))
+
+
+def cross_entropy_logit_gradient_rows(y_pred, targets) -> np.ndarray:
+    """cross_entropy_logit_gradient of each row, q - t in nats, shape (N, C)."""
     y_pred, labels = _batch(y_pred, targets)
-    one_hot = np.eye(y_pred.shape[1])[labels]
-    return float(np.mean(0.5 * np.sum((y_pred - one_hot) ** 2, axis=1)))
+    return y_pred - np.eye(y_pred.shape[1])[labels]
+
+
+def sum_squared_error_logit_gradient_rows(y_pred, targets) -> np.ndarray:
+    """sum_squared_error_logit_gradient of each row, J^T (q - t), shape (N, C).
+
+    J = diag(q) - q q^T is symmetric, so J^T e = q * e - q (q . e): no C x C matrix per row.
+    """
+    y_pred, labels = _batch(y_pred, targets)
+    error = y_pred - np.eye(y_pred.shape[1])[labels]
+    return y_pred * error - y_pred * np.sum(y_pred * error, axis=1, keepdims=True)
+
+
+def confidence_sweep(
+    prediction, target, base: str | float = "e", points: int = 99
+) -> dict[str, np.ndarray]:
+    """Losses and logit-gradient sizes as the true class's probability s goes from 0 to 1.
+
+    Why classifiers use cross-entropy, as curves: the true class is the target's largest
+    entry; the other classes share 1 - s in the proportions the prediction gives them
+    (evenly if it gives them nothing). Cross-entropy uses eps = TUTORIAL_EPS, in `base`.
+    """
+    prediction, target = np.asarray(prediction, float), np.asarray(target, float)
+    true_class = int(np.argmax(target))
+    one_hot = np.eye(target.size)[true_class]
+    others = np.where(one_hot > 0, 0.0, prediction)
+    others = others / others.sum() if others.sum() > 0 else (1 - one_hot) / (target.size - 1)
+    s = np.linspace(0.005, 0.995, points)
+    rows = s[:, None] * one_hot + (1 - s[:, None]) * others  # (points, classes)
+    labels = np.full(points, true_class)
+    nats_per_unit = math.log(BASES[base_name(base)])  # q - t is in nats
+    return {
+        "true_probability": s,
+        "cross_entropy": cross_entropy_rows(rows, labels, base),
+        "sse": sum_squared_error_rows(rows, labels),
+        "ce_gradient": np.linalg.norm(cross_entropy_logit_gradient_rows(rows, labels), axis=1)
+        / nats_per_unit,
+        "sse_gradient": np.linalg.norm(sum_squared_error_logit_gradient_rows(rows, labels), axis=1),
+    }

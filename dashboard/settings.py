@@ -46,6 +46,10 @@ FLAG, WHOLE, NUMBER, CHOICE, TEXT, NUMBERS, CHOICES = (
 )
 KINDS = (FLAG, WHOLE, NUMBER, CHOICE, TEXT, NUMBERS, CHOICES)
 ECHO_CHARS = 40  # a rejected value is echoed at most this long
+# Links a page wrote, remembered per session: every rerun carries the browser's URL, and after
+# quick moves (arrow keys on a slider) it can be one the page wrote a run or two ago. That is
+# no new link, and must not undo the move the rerun is for.
+REMEMBERED_LINKS = 64
 MAX_LINK_VALUE_CHARS = 2_000  # longer URL values are refused unread
 
 
@@ -61,9 +65,14 @@ class Setting:
     kind: str = NUMBER  # one of KINDS
     choices: Iterable[Any] | None = None  # CHOICE / CHOICES: the allowed values
     low: float | None = None  # WHOLE / NUMBER: smallest allowed (inclusive)
+    above: float | None = None  # WHOLE / NUMBER: must be greater than this (a step, a scale)
+    below: float | None = None  # WHOLE / NUMBER: must be less than this (a decay below 1)
+    # (for NUMBERS, low / high / above / below bound each number)
     high: float | None = None  # WHOLE / NUMBER: largest allowed (inclusive)
-    grid: tuple[float, ...] | None = None  # values of a slider: others snap on a log scale
+    grid: tuple[float, ...] | None = None  # a slider's values: others snap on a log scale,
+    # those beyond its ends are refused (low and high default to them)
     unit: str = ""  # shown after the number, e.g. "images"
+    min_items: int | None = None  # NUMBERS / CHOICES: at least this many
     max_items: int | None = None  # NUMBERS / CHOICES: at most this many
     max_chars: int = 200  # TEXT / NUMBERS: at most this many characters
     in_url: bool = True  # False: kept in the session, never in a link
@@ -74,8 +83,12 @@ class Setting:
         if self.kind in (CHOICE, CHOICES) and not self.choices:
             raise ValueError(f"setting {self.key} needs its choices")
         object.__setattr__(self, "choices", tuple(self.choices) if self.choices else None)
-        if self.grid is not None:
+        if self.grid is not None:  # a slider cannot show a value beyond its ends
             object.__setattr__(self, "grid", tuple(sorted(self.grid)))
+            if self.low is None:
+                object.__setattr__(self, "low", self.grid[0])
+            if self.high is None:
+                object.__setattr__(self, "high", self.grid[-1])
 
     # --- from text (a URL value) ------------------------------------------------------
 
@@ -132,6 +145,8 @@ class Setting:
             limit = self.max_items or len(self.choices)
             if len(items) > limit:
                 raise SettingError(f"at most {limit} may be chosen, got {len(items)}")
+            if self.min_items is not None and len(items) < self.min_items:
+                raise SettingError(f"at least {self.min_items} must be chosen, got {len(items)}")
             return items
         if not isinstance(value, str):
             raise SettingError("not text")
@@ -141,6 +156,10 @@ class Setting:
             numbers = parse_numbers(value)
             if self.max_items is not None and len(numbers) > self.max_items:
                 raise SettingError(f"at most {self.max_items} numbers, got {len(numbers)}")
+            if self.min_items is not None and len(numbers) < self.min_items:
+                raise SettingError(f"at least {self.min_items} numbers, got {len(numbers)}")
+            for number in numbers:
+                self._check_bounds(number, prefix=f"{echo(f'{number:g}')} ")
         return value
 
     def _check_number(self, value: Any) -> Any:
@@ -150,22 +169,36 @@ class Setting:
             raise SettingError("not a whole number")
         if not math.isfinite(value):
             raise SettingError("not a finite number")
-        if (self.low is not None and value < self.low) or (
-            self.high is not None and value > self.high
-        ):
-            raise SettingError(f"must be {self.range_text()}")
+        self._check_bounds(value)
         value = int(value) if self.kind == WHOLE else float(value)
         if self.grid is not None and value not in self.grid:
             return nearest_on_log_scale(self.grid, value) if value > 0 else self.grid[0]
         return value
 
+    def _check_bounds(self, value: float, prefix: str = "") -> None:
+        outside = (
+            (self.low is not None and value < self.low)
+            or (self.high is not None and value > self.high)
+            or (self.above is not None and not value > self.above)
+            or (self.below is not None and not value < self.below)
+        )
+        if outside:
+            raise SettingError(f"{prefix}must be {self.range_text()}")
+
     def range_text(self) -> str:
+        """'from 1 to 10 images', 'at least 0 and below 1', 'above 0', ..."""
         unit = f" {self.unit}" if self.unit else ""
         if self.low is not None and self.high is not None:
             return f"from {self.low:g} to {self.high:g}{unit}"
-        if self.low is not None:
-            return f"at least {self.low:g}{unit}"
-        return f"at most {self.high:g}{unit}"
+        lower = (
+            f"at least {self.low:g}" if self.low is not None
+            else f"above {self.above:g}" if self.above is not None else None
+        )  # fmt: skip
+        upper = (
+            f"at most {self.high:g}" if self.high is not None
+            else f"below {self.below:g}" if self.below is not None else None
+        )  # fmt: skip
+        return " and ".join(part for part in (lower, upper) if part) + unit
 
     def shown(self, value: Any) -> str:
         """A value as a student reads it in a message."""
@@ -266,6 +299,13 @@ class OpenedLink:
     problems: list[str]  # one sentence per link value that could not be used
 
 
+def repeat_note(setting: Setting, asked: str, used: list) -> str:
+    return (
+        f"The link's {setting.label} ({setting.key}={echo(asked)}) names one more than once; "
+        f"each is used once: {setting.shown(used)}."
+    )
+
+
 class PageSettings:
     """A page's settings table and what it drives: link reading/writing, defaults, Reset."""
 
@@ -309,18 +349,30 @@ class PageSettings:
                 continue
             if setting.grid and float(text) != value:  # parse() accepted it as a number
                 problems.append(snap_note(setting, text, value))
+            if setting.kind == CHOICES and len(value) < len(
+                [p for p in text.split(",") if p.strip()]
+            ):
+                problems.append(repeat_note(setting, text, value))
             values[setting.key] = value
         return values, problems
 
-    def link_query(self, values: Mapping[str, Any]) -> dict[str, str]:
-        """The URL parameters of values: only those that differ from the default and fit."""
+    def link_query(
+        self, values: Mapping[str, Any], current: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
+        """The URL parameters of values: those that differ from the default.
+
+        A value that does not fit (a typo being fixed) keeps its parameter in `current`,
+        the URL as it is, so the link holds its last good value meanwhile.
+        """
         query = {}
         for setting in self.linked:
             value = values.get(setting.key, setting.default)
             try:
                 value = setting.check(value)
             except SettingError:
-                continue  # a typo being fixed: the link keeps its last good value
+                if current is not None and setting.key in current:
+                    query[setting.key] = current[setting.key]
+                continue
             if setting.encode(value) != setting.encode(setting.default):
                 query[setting.key] = setting.encode(value)
         return query
@@ -333,7 +385,7 @@ class PageSettings:
 
     @property
     def _written_key(self) -> str:
-        return f"_settings_{self.page}_link"
+        return f"_settings_{self.page}_links"  # the links this page wrote, newest last
 
     def sync_from_link(self) -> OpenedLink:
         """On the first run, and whenever a new link is opened: put its values in the state.
@@ -345,13 +397,9 @@ class PageSettings:
         import streamlit as st
 
         state = st.session_state
-        query = {
-            setting.key: st.query_params[setting.key]
-            for setting in self.linked
-            if setting.key in st.query_params
-        }
+        query = self._link_in_url(st.query_params.to_dict())
         first_run = self._written_key not in state
-        if not first_run and (not query or query == state[self._written_key]):
+        if not first_run and (not query or query in state[self._written_key]):
             for key, default in self.defaults.items():
                 state.setdefault(key, default)
             return OpenedLink(first_run=False, keys=frozenset(), problems=[])
@@ -361,25 +409,38 @@ class PageSettings:
         for setting in self:
             if not setting.in_url:
                 state.setdefault(setting.key, _copy(setting.default))
-        state[self._written_key] = query
+        self._remember(query)
         return OpenedLink(first_run, frozenset(query), problems)
 
     def write_link(self) -> None:
         """Mirror the current values into the URL (leaving out defaults and values that do not fit)."""
         import streamlit as st
 
-        wanted = self.link_query(self.values())
-        current = {
-            setting.key: st.query_params[setting.key]
-            for setting in self.linked
-            if setting.key in st.query_params
-        }
+        current = self._link_in_url(st.query_params.to_dict())
+        wanted = self.link_query(self.values(), current)
         if current != wanted:
             for key in current:
                 if key not in wanted:
                     del st.query_params[key]
             st.query_params.update(wanted)
-        st.session_state[self._written_key] = wanted
+        self._remember(wanted)
+
+    def _remember(self, query: dict[str, str]) -> None:
+        import streamlit as st
+
+        written = st.session_state.setdefault(self._written_key, [])
+        if query in written:
+            written.remove(query)
+        written.append(query)
+        del written[:-REMEMBERED_LINKS]
+
+    def _link_in_url(self, parameters: Mapping[str, str]) -> dict[str, str]:
+        """This page's parameters among the URL's (read once: each lookup costs)."""
+        return {
+            key: parameters[key]
+            for key in self.settings
+            if key in parameters and self.settings[key].in_url
+        }
 
     def values(self) -> dict[str, Any]:
         import streamlit as st

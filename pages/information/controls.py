@@ -1,16 +1,19 @@
 """Widgets of the Information & loss lab: section, presets, class count, base, p, q, logits.
 
-Every widget is bound to a URL key through pages.information.state.
+Each setting's widget has the setting's key (pages/information/settings.py) and keeps
+its value across sections and pages (persist_state=KEEP); callbacks are in edits.py.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core import information as info
-from pages.information import lab, state
+from dashboard.settings import KEEP, SettingError
+from dashboard.text import plain
+from pages.information import edits, lab, state
 from pages.information.presets import PRESETS
+from pages.information.settings import SETTINGS, TEMPERATURE_RANGE, typed_numbers
 
 BASE_LABELS = {"2": "log₂ · bits", "e": "ln · nats", "10": "log₁₀ · hartleys"}
 VECTOR_LABELS = {
@@ -19,6 +22,7 @@ VECTOR_LABELS = {
 }
 SLIDERS_OPEN = "_information_sliders_open"  # the lazy slider expander's state
 SSE_LABELS = {"p": "t, the target (usually one-hot)", "q": "y, the network's output"}
+Vectors = dict[str, tuple[float, ...] | None]  # vector key -> its numbers, None for a typo
 
 
 def section_picker() -> str:
@@ -27,9 +31,9 @@ def section_picker() -> str:
         list(lab.SECTIONS),
         format_func=lab.SECTIONS.get,
         required=True,
-        key=state.bind("section"),
-        on_change=state.copy_back,
-        args=("section",),
+        key="section",
+        persist_state=KEEP,
+        on_change=edits.edited,
         label_visibility="collapsed",
     )
     return st.session_state.section
@@ -41,7 +45,7 @@ def preset_buttons() -> None:
         column.button(
             preset.label,
             key=f"_information_preset_{preset.key}",
-            on_click=state.apply_preset,
+            on_click=edits.apply_preset,
             args=(preset.key,),
             width="stretch",
         )
@@ -54,9 +58,9 @@ def common_controls(section: str) -> None:
         list(lab.NAME_SETS),
         format_func={"digits": "digits 0–9", "fashion": "Fashion-MNIST"}.get,
         horizontal=True,
-        key=state.bind("names"),
-        on_change=state.copy_back,
-        args=("names",),
+        key="names",
+        persist_state=KEEP,
+        on_change=edits.edited,
     )
     if section != "softmax":
         classes.number_input(
@@ -64,121 +68,137 @@ def common_controls(section: str) -> None:
             min_value=lab.MIN_CLASSES,
             max_value=lab.MAX_CLASSES,
             step=1,
-            key=state.bind("n"),
-            on_change=state.classes_changed,
+            key="n",
+            persist_state=KEEP,
+            on_change=edits.classes_changed,
         )
     base.segmented_control(
         "Logarithm base (unit)",
         list(info.BASES),
         format_func=BASE_LABELS.get,
         required=True,
-        key=state.bind("base"),
-        on_change=state.copy_back,
-        args=("base",),
+        key="base",
+        persist_state=KEEP,
+        on_change=edits.edited,
     )
     if section != "softmax":
         normalise.toggle(
             "Auto-normalise",
-            key=state.bind("auto_normalise"),
-            on_change=state.copy_back,
-            args=("auto_normalise",),
+            key="auto_normalise",
+            persist_state=KEEP,
+            on_change=edits.edited,
             help="Divide p and q by their sums instead of refusing vectors that do not sum to 1.",
         )
 
 
-def vector_editor(key: str, label: str) -> None:
+def vector_box(key: str, label: str, on_change=edits.edited) -> tuple[float, ...] | str:
+    """A vector's text box, kept as typed: its numbers, or what is wrong with the text."""
+    st.text_input(
+        label,
+        key=key,
+        persist_state=KEEP,
+        max_chars=SETTINGS[key].max_chars,
+        on_change=on_change,
+    )
+    try:
+        return tuple(typed_numbers(key, st.session_state[key]))
+    except SettingError as error:
+        return str(error)
+
+
+def show_problem(key: str, typed: tuple[float, ...] | str) -> tuple[float, ...] | None:
+    """The box's typo, else the note an edit left about it; the numbers, None for a typo."""
+    if isinstance(typed, str):
+        st.error(plain(typed), icon=":material/error:")  # it echoes what was typed
+        return None
+    note = state.current_note(key)
+    if note is not None and note.is_error:
+        st.error(note.message, icon=":material/error:")
+    elif note is not None:
+        st.info(note.message, icon=":material/restart_alt:")
+    return typed
+
+
+def vector_editor(key: str, label: str) -> tuple[float, ...] | None:
     """Text box, the four buttons, and the problem with the last edit if there was one."""
-    st.text_input(label, key=state.bind(key), on_change=state.text_changed, args=(key,))
+    typed = vector_box(key, label, edits.p_typed if key == "p" else edits.edited)
     for column, action in zip(st.columns(len(lab.ACTIONS)), lab.ACTIONS):
         column.button(
             action,
             key=f"_information_{key}_{action}",
-            on_click=state.apply_action,
+            on_click=edits.apply_action,
             args=(key, action),
             width="stretch",
         )
-    error = state.input_errors().get(key)
-    if error:
-        st.error(error, icon=":material/error:")
-    note = state.input_notes().get(key)
-    if note:
-        st.info(note, icon=":material/restart_alt:")
+    return show_problem(key, typed)
 
 
-def vector_sliders(key: str, names: tuple[str, ...]) -> None:
+def vector_sliders(key: str, values: tuple[float, ...] | None, names: tuple[str, ...]) -> None:
     """One slider per class; moving one rescales the others so the total stays 1."""
-    values = np.asarray(st.session_state[key], dtype=float)
-    if values.size != len(names) or not np.all((values >= 0) & (values <= 1)):
+    if values is None or len(values) != len(names) or not all(0 <= value <= 1 for value in values):
         st.caption(f"Sliders appear when {key} has one value between 0 and 1 per class.")
         return
     for index, name in enumerate(names):
-        slider = state.slider_key(key, index)
-        if slider not in st.session_state:
-            st.session_state[slider] = float(values[index])
+        slider = edits.slider_key(key, index)
+        if st.session_state.get(slider) != values[index]:
+            st.session_state[slider] = float(values[index])  # follow the box
         st.slider(
             f"{key}({name})",
             0.0,
             1.0,
             step=0.01,
             key=slider,
-            on_change=state.slider_moved,
+            on_change=edits.slider_moved,
             args=(key, index),
         )
 
 
-def distribution_editors(section: str, names: tuple[str, ...]) -> None:
+def distribution_editors(section: str, names: tuple[str, ...]) -> Vectors:
     keys = ("p",) if section == "entropy" else ("p", "q")
     labels = SSE_LABELS if section == "sse" else VECTOR_LABELS
+    vectors = {}
     for column, key in zip(st.columns(len(keys)), keys):
         with column:
-            vector_editor(key, labels[key])
+            vectors[key] = vector_editor(key, labels[key])
     # on_change="rerun" makes the expander lazy: closed, its sliders cost nothing per rerun
     sliders = st.expander("Drag with sliders", key=SLIDERS_OPEN, on_change="rerun")
     if sliders.open:
         with sliders:
             for column, key in zip(st.columns(len(keys)), keys):
                 with column:
-                    vector_sliders(key, names)
+                    vector_sliders(key, vectors[key], names)
+    return vectors
 
 
-def softmax_controls() -> None:
+def softmax_controls() -> Vectors:
     logits, temperature = st.columns([2, 1])
     with logits:
-        vector_editor_logits()
+        typed = vector_box("logits", "Logits z (comma-separated scores, 2 to 10 of them)")
+        values = show_problem("logits", typed)
     temperature.slider(
         "Temperature T",
-        *state.TEMPERATURE_RANGE,
+        *TEMPERATURE_RANGE,
         step=0.05,
-        key=state.bind("temperature"),
-        on_change=state.copy_back,
-        args=("temperature",),
+        key="temperature",
+        persist_state=KEEP,
+        on_change=edits.edited,
         help="T < 1 sharpens the distribution, T > 1 flattens it; T = 0 is not allowed.",
     )
+    return {"logits": values}
 
 
-def vector_editor_logits() -> None:
-    st.text_input(
-        "Logits z (comma-separated scores, 2 to 10 of them)",
-        key=state.bind("logits"),
-        on_change=state.text_changed,
-        args=("logits",),
-    )
-    error = state.input_errors().get("logits")
-    if error:
-        st.error(error, icon=":material/error:")
-
-
-def lab_input(section: str) -> lab.LabInput:
+def lab_input(section: str, vectors: Vectors) -> lab.LabInput:
+    """The section's inputs from the settings; vectors holds the numbers of its boxes."""
     s = st.session_state
     all_names = lab.NAME_SETS[s.names]
     return lab.LabInput(
         section=section,
         class_names=tuple(all_names) if section == "softmax" else lab.class_names(s.names, s.n),
-        p=tuple(s.p),
-        q=tuple(s.q),
+        p=vectors.get("p") or (),
+        q=vectors.get("q") or (),
         base=s.base,
         auto_normalise=s.auto_normalise,
-        logits=tuple(s.logits),
+        logits=vectors.get("logits") or (),
         temperature=float(s.temperature),
     )
 

@@ -233,47 +233,8 @@ def evaluate(inputs: LabInput) -> LabResult:
     return EVALUATORS[inputs.section](inputs)
 
 
-def parse_numbers(text: str, name: str) -> list[float]:
-    """'0.1, 0.2 0.7' -> [0.1, 0.2, 0.7]; a word that is not a number is named in the error."""
-    parts = [part for part in text.replace(",", " ").replace(";", " ").split() if part]
-    if not parts:
-        raise ValueError(f"{name} is empty: type one number per class, separated by commas")
-    values = []
-    for part in parts:
-        try:
-            values.append(float(part))
-        except ValueError:
-            raise ValueError(f"{name}: {part!r} is not a number") from None
-    return values
-
-
 def format_numbers(values) -> str:
     return ", ".join(f"{value:.6g}" for value in values)
-
-
-def confidence_sweep(prediction, target, base: str, points: int = 99) -> dict[str, np.ndarray]:
-    """Losses and logit-gradient sizes as the true class's probability s goes from 0 to 1.
-
-    The true class is the target's largest entry; the other classes share 1 - s in the
-    proportions the current prediction gives them (evenly if it gives them nothing).
-    Vectorised forms of core.information's single-point functions.
-    """
-    prediction, target = np.asarray(prediction, float), np.asarray(target, float)
-    true_class = int(np.argmax(target))
-    one_hot = np.eye(target.size)[true_class]
-    others = np.where(one_hot > 0, 0.0, prediction)
-    others = others / others.sum() if others.sum() > 0 else (1 - one_hot) / (target.size - 1)
-    s = np.linspace(0.005, 0.995, points)[:, None]
-    q = s * one_hot + (1 - s) * others  # (points, classes)
-    error = q - one_hot
-    jacobian_times_error = q * error - q * np.sum(q * error, axis=1, keepdims=True)
-    return {
-        "true_probability": s[:, 0],
-        "cross_entropy": -np.log(s[:, 0] + info.TUTORIAL_EPS) / math.log(info.BASES[base]),
-        "sse": 0.5 * np.sum(error**2, axis=1),
-        "ce_gradient": np.linalg.norm(error, axis=1) / math.log(info.BASES[base]),  # (q - t) / ln b
-        "sse_gradient": np.linalg.norm(jacobian_times_error, axis=1),  # J^T (q - t)
-    }
 
 
 # --- the editing buttons: a vector in, a valid distribution over `classes` out -------------

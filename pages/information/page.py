@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from dashboard.settings import show_link_problems
 from pages.information import controls, lab, results, state
+from pages.information.settings import SETTINGS, classes_of_link
 
 st.title("Information & loss lab")
 st.markdown(
@@ -10,32 +12,32 @@ st.markdown(
     "how surprising an outcome is, how uncertain a distribution is, and what a prediction "
     "costs when the truth comes out."
 )
-for problem in state.seed():
-    st.warning(problem, icon=":material/link_off:")
+opened = SETTINGS.sync_from_link()
+if opened.keys and (classes := classes_of_link(st.query_params)):
+    st.session_state.n = classes  # a link with p alone: as many classes as p has
+show_link_problems(opened)
 
 section = controls.section_picker()
 controls.preset_buttons()
 controls.common_controls(section)
-names = lab.class_names(st.session_state.names, st.session_state.n)
 if section == "softmax":
-    controls.softmax_controls()
-    typo = state.input_errors().get("logits")
+    vectors = controls.softmax_controls()
 else:
-    controls.distribution_editors(section, names)
-    used = ("p",) if section == "entropy" else ("p", "q")
-    typo = any(state.input_errors().get(key) for key in used)
+    names = lab.class_names(st.session_state.names, st.session_state.n)
+    vectors = controls.distribution_editors(section, names)
 
-try:
-    result = lab.evaluate(controls.lab_input(section))
-except ValueError as error:
-    result = None
-    st.error(controls.hint(str(error)), icon=":material/error:")
-stale = result is None or typo  # a bad input keeps the last valid result on screen
-if not stale:
+result = None
+typo = None in vectors.values()  # its message is under its box
+if not typo:
+    try:
+        result = lab.evaluate(controls.lab_input(section, vectors))
+    except ValueError as error:
+        st.error(controls.hint(str(error)), icon=":material/error:")
+if result is not None:  # a bad input keeps the last valid result on screen
     state.last_results()[section] = result
 shown = state.last_results().get(section)
 if shown is not None:
-    if stale:
+    if result is None:
         st.info(controls.last_valid_caption(shown), icon=":material/history:")
     results.show_result(shown)
-state.save_to_url()
+SETTINGS.write_link()  # while a box holds a typo its parameter keeps its last good value

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-TUTORIAL_Y1 = [0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0]  # 0.6 on class 2
-TUTORIAL_Y2 = [0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.6, 0.0, 0.0]  # 0.6 on class 7
-ONE_HOT_2 = [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+# Vectors as the text boxes hold them (the settings' values)
+TUTORIAL_Y1 = "0.1, 0.05, 0.6, 0, 0.05, 0.1, 0, 0.1, 0, 0"  # 0.6 on class 2
+TUTORIAL_Y2 = "0.1, 0.05, 0.1, 0, 0.05, 0.1, 0, 0.6, 0, 0"  # 0.6 on class 7
+ONE_HOT_2 = "0, 0, 1, 0, 0, 0, 0, 0, 0, 0"
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class Preset:
     key: str  # URL value of `preset`
     label: str  # button text
     note: str  # one line: where the number comes from
-    state: dict[str, Any]  # page state it loads (URL keys)
+    state: dict[str, Any]  # the settings it loads (keys of pages.information.settings)
     highlight: tuple[str, ...]  # the result numbers (or columns) the note is about
     expected: str  # that number as the tutorial prints it
 
@@ -30,7 +31,7 @@ PRESETS: dict[str, Preset] = {
             "1.69897 hartleys, losing by only 0.0087739, so on average H = 0.0426. "
             "Source: the definitions worked by hand, −log₁₀ 0.02 = 1.69897, "
             "−log₁₀ 0.98 = 0.0087739, H = 0.02 × 1.69897 + 0.98 × 0.0087739 = 0.0426.",
-            {"section": "entropy", "n": 2, "p": [0.02, 0.98], "base": "10"},
+            {"section": "entropy", "n": 2, "p": "0.02, 0.98", "base": "10"},
             ("surprisal", "entropy"),
             "surprisal 1.69897, 0.0087739 hartleys; H 0.0426 hartleys",
         ),
@@ -59,7 +60,7 @@ PRESETS: dict[str, Preset] = {
             "A model that gives the true class 77.5 % pays −log₂ 0.775 = 0.3677 bits: "
             "with a one-hot p, cross-entropy is the surprisal of the truth. Source: the "
             "definition worked by hand, −ln 0.775 / ln 2 = 0.25489 / 0.69315 = 0.3677.",
-            {"section": "cross_entropy", "n": 2, "p": [1.0, 0.0], "q": [0.775, 0.225], "base": "2"},
+            {"section": "cross_entropy", "n": 2, "p": "1, 0", "q": "0.775, 0.225", "base": "2"},
             ("cross_entropy",),
             "0.3677 bits",
         ),
@@ -70,7 +71,7 @@ PRESETS: dict[str, Preset] = {
             "(T = 1): the order is kept, the differences are exaggerated. Source: the "
             "definition worked by hand, e¹, e³, e² = 2.7183, 20.086, 7.3891 divided by "
             "their sum 30.193.",
-            {"section": "softmax", "logits": [1.0, 3.0, 2.0], "temperature": 1.0},
+            {"section": "softmax", "logits": "1, 3, 2", "temperature": 1.0},
             ("softmax at T",),
             "0.0900, 0.6652, 0.2447",
         ),

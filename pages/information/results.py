@@ -7,8 +7,9 @@ import math
 import streamlit as st
 
 from core import information as info
-from pages.information import figures, lab, state
+from pages.information import edits, figures, lab
 from pages.information.presets import matching_preset
+from pages.information.settings import SETTINGS
 
 LOG_LATEX = {"2": r"\log_2", "e": r"\ln", "10": r"\log_{10}"}
 
@@ -36,7 +37,7 @@ def number_cell(value: float) -> str:
 
 
 def preset_banner(result: lab.LabResult) -> None:
-    preset = matching_preset(st.session_state.preset, dict(st.session_state))
+    preset = matching_preset(st.session_state.preset, SETTINGS.values())
     if preset is None or preset.state.get("section") != result.section:
         return
     here = "; ".join(highlighted(result, name) for name in preset.highlight)
@@ -213,7 +214,7 @@ def show_sse(result: lab.LabResult) -> None:
         "gradient on the logits z nearly vanishes and learning stalls, while cross-entropy's "
         "log undoes the flatness: its gradient y − t stays as big as the mistake."
     )
-    sweep = lab.confidence_sweep(result.columns["prediction y"], result.columns["target t"], b)
+    sweep = info.confidence_sweep(result.columns["prediction y"], result.columns["target t"], b)
     losses, gradients = figures.loss_and_gradient_curves(sweep, numbers["true_probability"], unit)
     left, right = st.columns(2)
     left.plotly_chart(losses, key="info_losses")
@@ -246,7 +247,7 @@ def show_softmax(result: lab.LabResult) -> None:
     )
     st.button(
         "Use these probabilities as q in cross-entropy",
-        on_click=state.use_softmax_as_q,
+        on_click=edits.use_softmax_as_q,
         args=(probabilities,),
         icon=":material/arrow_forward:",
     )

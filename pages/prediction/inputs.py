@@ -9,12 +9,19 @@ import streamlit as st
 
 from core.data import DATASETS, DatasetError, load_dataset
 from core.preprocess import ImageError, grayscale_from_rgba, load_image
-from dashboard.url_state import KEEP
+from dashboard.settings import KEEP
+from pages.prediction.settings import (
+    BRUSH_KEY,
+    DATASET_KEY,
+    INDEX_KEY,
+    INPUT_KEY,
+    INPUTS,
+    MAX_BRUSH,
+    MIN_BRUSH,
+    PICK_CLASS_KEY,
+    SETTINGS,
+)
 
-INPUTS = {"draw": "Draw", "upload": "Upload a photo", "pick": "Pick a test image"}
-INPUT_KEY = "prediction_input"
-DATASET_KEY = "prediction_dataset"
-INDEX_KEY = "prediction_index"
 CANVAS_RGBA_KEY = (
     "prediction_canvas_rgba"  # last RGBA image the canvas sent; tests put drawings here
 )
@@ -24,21 +31,7 @@ CANVAS_MOUNT_KEY = "prediction_canvas_mount"  # strokes given to the canvas when
 PHOTO_KEY = "prediction_photo"  # (file_id, name, brightness) of the last photo that decoded
 PHOTO_ERROR_KEY = "prediction_photo_error"  # (file_id, message) of the last one that did not
 CANVAS_SIDE = 280  # 10x the model's 28 px, big enough to draw with a mouse
-BRUSH_KEY = "prediction_brush"
-PICK_CLASS_KEY = "prediction_pick_class"
-# Widgets shown for one input only, with their first values (see set_first_values).
-INPUT_WIDGETS = {DATASET_KEY: "mnist", INDEX_KEY: 0, PICK_CLASS_KEY: 0, BRUSH_KEY: 22}
-
-
-def set_first_values(first_values: dict) -> None:
-    """Give widgets their first values through session state (a link may have set some).
-
-    The widgets are drawn with persist_state=KEEP: Streamlit then keeps a value while its
-    widget is hidden (a detour via Draw keeps the picked test image) and while the student
-    is on another page, where a widget's value is otherwise dropped.
-    """
-    for key, first in first_values.items():
-        st.session_state.setdefault(key, first)
+INTENDED_KEY = "prediction_intended"  # the class the student says they drew; None until then
 
 
 def kept_choice(label: str, titles: dict[str, str], key: str) -> str:
@@ -63,7 +56,7 @@ def render_drawing() -> InputImage | None:
     from streamlit_drawable_canvas import st_canvas  # registers a component: page runs only
 
     version = st.session_state.setdefault(CANVAS_VERSION_KEY, 0)
-    brush = st.session_state.get(BRUSH_KEY, INPUT_WIDGETS[BRUSH_KEY])  # slider is below
+    brush = st.session_state.get(BRUSH_KEY, SETTINGS[BRUSH_KEY].default)  # slider is below
     st.caption("Draw one digit, big and in the middle. Undo and reset are in the canvas toolbar.")
     st.space("medium")  # room for the canvas toolbar, which floats above the canvas
     canvas_key = f"prediction_canvas_{version}"
@@ -85,7 +78,7 @@ def render_drawing() -> InputImage | None:
         st.session_state[CANVAS_RGBA_KEY] = result.image_data
         st.session_state[CANVAS_DRAWING_KEY] = result.json_data
     slider_column, button_column = st.columns([2, 1], vertical_alignment="bottom")
-    slider_column.slider("Brush width", 6, 40, key=BRUSH_KEY, persist_state=KEEP)
+    slider_column.slider("Brush width", MIN_BRUSH, MAX_BRUSH, key=BRUSH_KEY, persist_state=KEEP)
     if button_column.button("Clear", icon=":material/ink_eraser:", width="stretch"):
         st.session_state[CANVAS_VERSION_KEY] = version + 1
         for key in (CANVAS_RGBA_KEY, CANVAS_DRAWING_KEY, CANVAS_MOUNT_KEY):
@@ -199,3 +192,28 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
     return InputImage(
         "test image", None, x_test[index], label, description, info.class_names[label]
     )
+
+
+def render_image_input(
+    model_dataset: str | None, class_names: tuple[str, ...]
+) -> tuple[str, InputImage | None, int | None]:
+    """The chosen way in and its widgets: (input, the image or None yet, its true label).
+
+    A test image knows its label; for a drawing or a photo the student says what they meant.
+    """
+    kind = kept_choice("Image", INPUTS, INPUT_KEY)
+    if kind == "pick":
+        image = render_pick(model_dataset)
+        return kind, image, image.true_label if image is not None else None
+    image = render_drawing() if kind == "draw" else render_photo()
+    st.session_state.setdefault(INTENDED_KEY, None)
+    intended = st.selectbox(
+        "I meant",
+        range(len(class_names)),
+        index=None,  # None until the student says; the clear button goes back to it
+        format_func=lambda label: class_names[label],
+        placeholder="— (say what you drew)",
+        key=INTENDED_KEY,
+        persist_state=KEEP,
+    )
+    return kind, image, intended

@@ -22,7 +22,7 @@ from core.quick_model import (
 )
 from dashboard.navigation import available_pages
 from dashboard.session_models import checked_model, find_session_model, session_models
-from dashboard.url_state import KEEP
+from dashboard.settings import KEEP
 from pages.prediction.inputs import kept_choice
 
 SOURCES = {

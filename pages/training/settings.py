@@ -1,115 +1,76 @@
-"""The studio's settings widgets: their keys, defaults, URL state and presets.
+"""The studio's settings table (one key each: widget, URL parameter, session state) and presets.
 
-Widget values are also copied to a plain session key after each run, because
-Streamlit forgets the values of widgets that were not drawn (another page,
-or an MLP slider hidden while a CNN is chosen).
+A link carries the preset box too; a link made before it did, whose settings are exactly
+a preset's run, opens with that preset in the box (`preset_for_link`).
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
 from core.data import DATASETS
-from core.models import ACTIVATIONS, FAMILIES, FAMILY_TITLES, OPTIMIZER_TITLES, ModelConfig
+from core.models import ACTIVATIONS, FAMILIES, MAX_HIDDEN_LAYERS, OPTIMIZER_TITLES, ModelConfig
 from core.presets import PRESETS
 from core.training import MAX_BATCH_SIZE, MAX_EPOCHS, TrainConfig
-from dashboard.settings import nearest_on_log_scale
+from dashboard.settings import CHOICE, NUMBER, WHOLE, OpenedLink, PageSettings, Setting
 
-SAVED_KEY = "train_saved_settings"
 # 1, 2, 5 per decade from 1e-5 to 10: a log slider with round numbers
 LEARNING_RATES = [float(f"{m}e{e}") for e in range(-5, 2) for m in (1, 2, 5)][:-2]
 WIDTHS = [16, 32, 64, 128, 256, 512, 1024]
 # powers of two plus the tutorials' 50 and 100, from 1 (pure SGD) to MAX_BATCH_SIZE
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 50, 64, 100, 128, 256, 512, MAX_BATCH_SIZE]
-
-DEFAULTS = {  # the fast softmax preset: a first run takes seconds
-    "train_dataset": "mnist",
-    "train_family": "softmax",
-    "train_hidden_layers": 1,
-    "train_width": 128,
-    "train_activation": "relu",
-    "train_dropout_rate": 0.0,
-    "train_optimizer": "sgd",
-    "train_learning_rate": 0.5,
-    "train_batch_size": 50,
-    "train_epochs": 3,
-    "train_subset_size": 5000,
-    "train_validation_split": 0.1,
-    "train_seed": 0,
-}
+MAX_SUBSET = 60_000  # the largest training split (MNIST, Fashion-MNIST)
+MAX_SEED = 1_000_000
 
 
-def restore_settings() -> list[str]:
-    """Put back forgotten widget values; fix values (from a link) the widgets cannot show."""
-    saved = st.session_state.setdefault(SAVED_KEY, dict(DEFAULTS))
-    for key in DEFAULTS:
-        if key not in st.session_state:
-            st.session_state[key] = saved.get(key, DEFAULTS[key])
-    problems = []
-    choices = {
-        "train_dataset": DATASETS,
-        "train_family": FAMILIES,
-        "train_activation": ACTIVATIONS,
-        "train_optimizer": OPTIMIZER_TITLES,
-        "train_width": WIDTHS,
-    }
-    for key, allowed in choices.items():
-        if st.session_state[key] not in allowed:
-            problems.append(
-                f"{st.session_state[key]!r} is not a choice for {key.removeprefix('train_')}; "
-                f"using {DEFAULTS[key]!r}"
-            )
-            st.session_state[key] = DEFAULTS[key]
-    rate = st.session_state["train_learning_rate"]
-    if not (isinstance(rate, int | float) and math.isfinite(rate) and rate > 0):
-        problems.append(
-            f"Learning rate must be greater than 0 (got {rate}); using {DEFAULTS['train_learning_rate']}."
-        )
-        st.session_state["train_learning_rate"] = DEFAULTS["train_learning_rate"]
-    elif rate not in LEARNING_RATES:
-        st.session_state["train_learning_rate"] = nearest_on_log_scale(LEARNING_RATES, rate)
-        if not 1e-5 <= rate <= 10:
-            problems.append(f"Learning rate {rate:g} is outside 1e-5…10; using the nearest.")
-    for key, low, high in (
-        ("train_hidden_layers", 1, 4),
-        ("train_batch_size", 1, MAX_BATCH_SIZE),
-        ("train_epochs", 0, MAX_EPOCHS),
-        ("train_subset_size", 0, 60_000),
-        ("train_seed", 0, 1_000_000),
-    ):
-        if not low <= st.session_state[key] <= high:
-            problems.append(
-                f"{key.removeprefix('train_')} must be {low}…{high}; using the default."
-            )
-            st.session_state[key] = DEFAULTS[key]
-    batch_size = st.session_state["train_batch_size"]
-    if batch_size not in BATCH_SIZES:
-        nearest = nearest_on_log_scale(BATCH_SIZES, batch_size)
-        problems.append(f"Batch size {batch_size} is not on the slider; using {nearest}.")
-        st.session_state["train_batch_size"] = nearest
-    for key, high in (("train_dropout_rate", 0.8), ("train_validation_split", 0.5)):
-        if not 0 <= st.session_state[key] <= high:
-            problems.append(f"{key.removeprefix('train_')} must be 0…{high}; using the default.")
-            st.session_state[key] = DEFAULTS[key]
-    return problems
+# a fresh page holds the fast softmax preset's run (a first run takes seconds): a test checks it
+FIRST_PRESET = "fast_softmax"
+SETTINGS = PageSettings(
+    "training",
+    [
+        Setting("train_preset", FIRST_PRESET, "preset", kind=CHOICE, choices=PRESETS),
+        Setting("train_dataset", "mnist", "data set", kind=CHOICE, choices=DATASETS),
+        Setting("train_family", "softmax", "model", kind=CHOICE, choices=FAMILIES),
+        Setting(
+            "train_hidden_layers", 1, "hidden layers", kind=WHOLE, low=1, high=MAX_HIDDEN_LAYERS
+        ),
+        Setting("train_width", 128, "units per hidden layer", kind=WHOLE, grid=tuple(WIDTHS)),
+        Setting("train_activation", "relu", "activation", kind=CHOICE, choices=ACTIVATIONS),
+        Setting("train_dropout_rate", 0.0, "dropout rate", kind=NUMBER, low=0.0, high=0.8),
+        Setting("train_optimizer", "sgd", "optimizer", kind=CHOICE, choices=OPTIMIZER_TITLES),
+        Setting(
+            "train_learning_rate", 0.5, "learning rate", kind=NUMBER, grid=tuple(LEARNING_RATES)
+        ),
+        Setting("train_batch_size", 50, "batch size", kind=WHOLE, grid=tuple(BATCH_SIZES)),
+        Setting("train_epochs", 3, "epochs", kind=WHOLE, low=0, high=MAX_EPOCHS),
+        Setting(
+            "train_subset_size",
+            5000,
+            "training subset",
+            kind=WHOLE,
+            low=0,
+            high=MAX_SUBSET,
+            unit="images",
+        ),
+        Setting("train_validation_split", 0.1, "validation split", kind=NUMBER, low=0.0, high=0.5),
+        Setting("train_seed", 0, "random seed", kind=WHOLE, low=0, high=MAX_SEED),
+    ],
+)
 
 
-def save_settings() -> None:
-    st.session_state[SAVED_KEY] = {key: st.session_state[key] for key in DEFAULTS}
-
-
-def load_preset(key: str) -> None:
-    """Button callback: set every widget to the preset's run (before the widgets are drawn)."""
-    config = PRESETS[key].config
-    values = {
+def settings_of(config: TrainConfig) -> dict[str, Any]:
+    """The setting values of a run (every setting but the preset box)."""
+    model = config.model
+    return {
         "train_dataset": config.dataset,
-        "train_family": config.model.family,
-        "train_hidden_layers": config.model.hidden_layers,
-        "train_width": config.model.width,
-        "train_activation": config.model.activation,
-        "train_dropout_rate": config.model.dropout_rate,
+        "train_family": model.family,
+        "train_hidden_layers": model.hidden_layers,
+        "train_width": model.width,
+        "train_activation": model.activation,
+        "train_dropout_rate": model.dropout_rate,
         "train_optimizer": config.optimizer,
         "train_learning_rate": config.learning_rate,
         "train_batch_size": config.batch_size,
@@ -118,32 +79,32 @@ def load_preset(key: str) -> None:
         "train_validation_split": config.validation_split,
         "train_seed": config.seed,
     }
-    st.session_state.update(values)
-    st.session_state["train_loaded_preset"] = key
-    save_settings()
+
+
+def config_of(values: Mapping[str, Any]) -> TrainConfig:
+    """The run that setting values ask for (softmax regression has no dropout layer)."""
+    family = values["train_family"]
+    return TrainConfig(
+        dataset=values["train_dataset"],
+        model=ModelConfig(
+            family=family,
+            hidden_layers=int(values["train_hidden_layers"]),
+            width=int(values["train_width"]),
+            activation=values["train_activation"],
+            dropout_rate=float(values["train_dropout_rate"]) if family != "softmax" else 0.0,
+        ),
+        optimizer=values["train_optimizer"],
+        learning_rate=float(values["train_learning_rate"]),
+        batch_size=int(values["train_batch_size"]),
+        epochs=int(values["train_epochs"]),
+        subset_size=int(values["train_subset_size"]),
+        validation_split=float(values["train_validation_split"]),
+        seed=int(values["train_seed"]),
+    )
 
 
 def config_from_state() -> TrainConfig:
-    state = st.session_state
-    return TrainConfig(
-        dataset=state["train_dataset"],
-        model=ModelConfig(
-            family=state["train_family"],
-            hidden_layers=int(state["train_hidden_layers"]),
-            width=int(state["train_width"]),
-            activation=state["train_activation"],
-            dropout_rate=float(state["train_dropout_rate"])
-            if state["train_family"] != "softmax"
-            else 0.0,
-        ),
-        optimizer=state["train_optimizer"],
-        learning_rate=float(state["train_learning_rate"]),
-        batch_size=int(state["train_batch_size"]),
-        epochs=int(state["train_epochs"]),
-        subset_size=int(state["train_subset_size"]),
-        validation_split=float(state["train_validation_split"]),
-        seed=int(state["train_seed"]),
-    )
+    return config_of(SETTINGS.values())
 
 
 def preset_of(config: TrainConfig) -> str | None:
@@ -151,31 +112,15 @@ def preset_of(config: TrainConfig) -> str | None:
     return next((key for key, preset in PRESETS.items() if preset.config == config), None)
 
 
-def settings_widgets() -> None:
-    """Draw the settings; their values land in st.session_state under DEFAULTS' keys."""
-    st.selectbox(
-        "Data set", list(DATASETS), key="train_dataset", format_func=lambda n: DATASETS[n].title
-    )
-    st.selectbox("Model", list(FAMILIES), key="train_family", format_func=FAMILY_TITLES.get)
-    family = st.session_state["train_family"]
-    if family == "mlp":
-        st.slider("Hidden layers", 1, 4, key="train_hidden_layers")
-        st.select_slider("Units per hidden layer", WIDTHS, key="train_width")
-        st.radio("Activation", ACTIVATIONS, key="train_activation", horizontal=True)
-    if family != "softmax":
-        st.slider("Dropout rate", 0.0, 0.8, step=0.05, key="train_dropout_rate")
-    st.selectbox(
-        "Optimizer", list(OPTIMIZER_TITLES), key="train_optimizer", format_func=OPTIMIZER_TITLES.get
-    )
-    st.select_slider(
-        "Learning rate (log scale)",
-        LEARNING_RATES,
-        key="train_learning_rate",
-        format_func=lambda v: f"{v:g}",
-    )
-    st.select_slider("Batch size (images per step)", BATCH_SIZES, key="train_batch_size")
-    left, right = st.columns(2)
-    left.number_input("Epochs", 0, MAX_EPOCHS, key="train_epochs")
-    right.number_input("Training subset (images)", 0, 60_000, step=1000, key="train_subset_size")
-    left.number_input("Random seed", 0, 1_000_000, key="train_seed")
-    right.slider("Validation split", 0.0, 0.5, step=0.05, key="train_validation_split")
+def load_preset(key: str) -> None:
+    """Button callback: set every setting to the preset's run (before the widgets are drawn)."""
+    st.session_state.update(settings_of(PRESETS[key].config), train_preset=key)
+
+
+def preset_for_link(opened: OpenedLink) -> None:
+    """A link without a preset whose settings are exactly a preset's run shows that preset."""
+    if not opened.keys or "train_preset" in opened.keys:
+        return
+    matching = preset_of(config_from_state())
+    if matching is not None:
+        st.session_state["train_preset"] = matching

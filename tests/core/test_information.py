@@ -322,16 +322,51 @@ def test_base_names_and_units(written, name):
     assert info.unit(written) == {"2": "bits", "e": "nats", "10": "hartleys"}[name]
 
 
-# --- the page's helpers (dashboard/information_lab.py, information_figures.py) -------------
+# --- one row per example, and the sweep the loss section draws ------------------------------
+
+
+def test_row_losses_and_logit_gradients_match_the_single_point_functions():
+    """Each row of the row-wise forms is the single-example loss or gradient of that row."""
+    q = random_distributions(6, 4, seed=12)
+    labels = np.random.default_rng(13).integers(0, 4, size=6)
+    ce_rows = info.cross_entropy_rows(q, labels, base="2")
+    sse_rows = info.sum_squared_error_rows(q, np.eye(4)[labels])  # one-hot rows work too
+    ce_gradients = info.cross_entropy_logit_gradient_rows(q, labels)
+    sse_gradients = info.sum_squared_error_logit_gradient_rows(q, labels)
+    assert ce_rows.shape == sse_rows.shape == (6,)
+    assert ce_gradients.shape == sse_gradients.shape == (6, 4)
+    for index, (row, label) in enumerate(zip(q, labels)):
+        t = np.eye(4)[label]
+        assert ce_rows[index] == pytest.approx(info.cross_entropy(t, row, 2, eps=info.TUTORIAL_EPS))
+        assert sse_rows[index] == pytest.approx(info.sum_squared_error(row, t))
+        np.testing.assert_allclose(
+            ce_gradients[index], info.cross_entropy_logit_gradient(row, t), atol=1e-15
+        )
+        np.testing.assert_allclose(
+            sse_gradients[index], info.sum_squared_error_logit_gradient(row, t), atol=1e-15
+        )
+    assert info.cross_entropy_batch(q, labels, base="2") == pytest.approx(np.mean(ce_rows))
+    assert info.sum_squared_error_batch(q, labels) == pytest.approx(np.mean(sse_rows))
+
+
+def test_row_logit_gradients_check_their_rows():
+    """The row-wise gradients refuse a bad row or label as the batch losses do."""
+    for gradient in (
+        info.cross_entropy_logit_gradient_rows,
+        info.sum_squared_error_logit_gradient_rows,
+    ):
+        with pytest.raises(ValueError, match="row 1 of the predictions has a negative value"):
+            gradient([[0.5, 0.5], [-0.5, 1.5]], [0, 1])
+        with pytest.raises(ValueError, match="label 2 at row 0 is not a class"):
+            gradient([[0.5, 0.5]], [2])
 
 
 def test_confidence_sweep_matches_the_single_point_functions():
     """The vectorised sweep agrees with core's SSE, CE and logit gradients at every point."""
-    from pages.information.lab import confidence_sweep
-
     target = np.array([0.0, 1.0, 0.0, 0.0])
     prediction = np.array([0.2, 0.1, 0.3, 0.4])
-    sweep = confidence_sweep(prediction, target, "2", points=9)
+    sweep = info.confidence_sweep(prediction, target, "2", points=9)
+    assert len(sweep["true_probability"]) == 9
     for index, s in enumerate(sweep["true_probability"]):
         q = np.array([0.2, 0.0, 0.3, 0.4]) / 0.9 * (1 - s) + target * s
         assert sweep["sse"][index] == pytest.approx(info.sum_squared_error(q, target))
@@ -344,70 +379,13 @@ def test_confidence_sweep_matches_the_single_point_functions():
         assert sweep["sse_gradient"][index] == pytest.approx(np.linalg.norm(sse_gradient))
 
 
-@pytest.mark.parametrize("action", ["normalise", "one-hot", "uniform", "random"])
-def test_every_button_leaves_a_distribution_over_the_classes(action):
-    """normalise, one-hot, uniform and random each give n non-negative numbers summing to 1."""
-    from pages.information.lab import ACTIONS
-
-    values = ACTIONS[action]([0.2, 0.5, 0.1, 0.4], 4, np.random.default_rng(0))
-    assert len(values) == 4
-    assert np.all(np.asarray(values) >= 0)
-    assert float(np.sum(values)) == pytest.approx(1, abs=1e-12)
-
-
-def test_one_hot_keeps_the_most_likely_class_and_resize_keeps_the_shape():
-    """one-hot picks the argmax; resizing pads or cuts, then normalises."""
-    from pages.information.lab import one_hot, resized
-
-    rng = np.random.default_rng(0)
-    np.testing.assert_array_equal(one_hot([0.1, 0.7, 0.2], 3, rng), [0, 1, 0])
-    np.testing.assert_allclose(resized([0.5, 0.5], 4, rng), [0.5, 0.5, 0, 0])
-    np.testing.assert_allclose(resized([0.5, 0.25, 0.25], 2, rng), [2 / 3, 1 / 3])
-    np.testing.assert_allclose(resized([-1, math.nan], 2, rng), [0.5, 0.5])
-
-
-def test_parse_numbers_accepts_commas_and_spaces_and_names_the_bad_word():
-    """Typed vectors may use commas, spaces or semicolons; a typo is named."""
-    from pages.information.lab import parse_numbers
-
-    assert parse_numbers(" 0.1, 0.2  0.7;0", "p") == [0.1, 0.2, 0.7, 0.0]
-    with pytest.raises(ValueError, match="p: 'x' is not a number"):
-        parse_numbers("0.1, x", "p")
-
-
-def test_figures_are_valid_plotly_with_the_current_points():
-    """Every builder gives a figure plotly's validation accepts, marking the points it was given."""
-    import plotly.graph_objects as go
-
-    from pages.information import figures
-    from pages.information.lab import confidence_sweep
-
-    names, p = ["0", "1", "2"], np.array([0.2, 0.3, 0.5])
-    curve = figures.surprisal_curve(p, names, 2.0, "bits", "t")
-    np.testing.assert_allclose(curve.data[1].y, -np.log2(p))
-    bernoulli = figures.bernoulli_curve(p, names, info.bernoulli_entropy(p, 2), 2.0, "bits")
-    assert max(bernoulli.data[0].y) == pytest.approx(1, abs=1e-3)
-    shares = figures.contribution_bars(
-        names, [0.1, 0.2, 0.3], [0.2, math.inf, 0.4], eps_terms=[0.2, 7.0, 0.4]
-    )
-    assert shares.data[1].y == (0.2, 7.0)  # an infinite share is drawn at its eps value ...
-    assert shares.data[1].marker.pattern.shape == ("", "/")  # ... hatched ...
-    assert "∞" in shares.layout.title.text  # ... and said in the title
-    same = figures.surprisal_curve([0.25, 0.25, 0.5], names, 2.0, "bits", "t")
-    assert list(same.data[1].text) == ["0 +1 more", "", "2"]  # equal points share one label
-    sweep = confidence_sweep(p, np.array([0.0, 1.0, 0.0]), "e", points=9)
-    built = [
-        curve,
-        bernoulli,
-        shares,
-        same,
-        figures.distribution_bars(names, p, p),
-        figures.contribution_bars(names, [0.0, 0.5, 0.5]),
-        *figures.loss_and_gradient_curves(sweep, 0.3, "nats"),
-        figures.softmax_bars(names, p, p, 0.5),
-    ]
-    for figure in built:  # the page skips validation for speed: every builder is checked here
-        go.Figure(figure.to_dict())  # raises on a bad property
+def test_confidence_sweep_shares_evenly_when_the_prediction_gives_the_others_nothing():
+    """A one-hot prediction on the true class: the other classes split 1 - s evenly."""
+    target = np.array([0.0, 0.0, 1.0])
+    sweep = info.confidence_sweep(target, target, "e", points=3)
+    for index, s in enumerate(sweep["true_probability"]):
+        q = np.array([(1 - s) / 2, (1 - s) / 2, s])
+        assert sweep["sse"][index] == pytest.approx(info.sum_squared_error(q, target))
 
 
 def test_batch_cross_entropy_of_one_example_with_one_hot_target():

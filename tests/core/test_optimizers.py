@@ -75,6 +75,7 @@ def run_keras(name, start, gradients, learning_rate, hyper):
     return np.array(path)
 
 
+@pytest.mark.slow  # imports Keras and TensorFlow: ~5 s the first time
 @pytest.mark.parametrize("hyper", [HyperParameters(), CUSTOM], ids=["defaults", "custom"])
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_same_updates_as_keras(name, hyper):
@@ -103,6 +104,7 @@ EXACT_IN_FLOAT32 = HyperParameters(
 )
 
 
+@pytest.mark.slow  # imports Keras and TensorFlow
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_same_path_as_keras_to_rounding(name):
     """With float32-exact settings, 25 steps land where Keras lands, to 1e-9."""
@@ -181,3 +183,67 @@ def test_unknown_optimizer_names_the_choices():
         get_optimizer("adamw")
     with pytest.raises(ValueError, match="unknown optimizer"):
         coefficients("adamw", HyperParameters())
+
+
+# The page runs every line of its plots in one loop through general_step with each
+# optimizer's coefficients, not the readable rules above (3x faster for six optimizers):
+# the tests below are what make "the page ran the rule you read" true.
+def random_hyper(rng) -> HyperParameters:
+    """Any settings a student can type (decays in [0, 1)), and Keras' other two at random."""
+    return HyperParameters(
+        momentum=rng.uniform(0, 1),
+        rho=rng.uniform(0, 1),
+        beta_1=rng.uniform(0, 1),
+        beta_2=rng.uniform(0, 1),
+        epsilon=10 ** rng.uniform(-9, -3),
+        initial_accumulator_value=rng.uniform(0, 1),
+    )
+
+
+@pytest.mark.parametrize("seed", range(25))
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_coefficients_run_the_readable_rule(name, seed):
+    """For random settings and one learning rate per run (an array, as the page's batch
+    has), 300 steps of general_step with coefficients(name) stay where the readable rule
+    goes, step by step, to rounding."""
+    rng = np.random.default_rng(seed)
+    hyper = random_hyper(rng)
+    runs, steps = 4, 300
+    rates = 10 ** rng.uniform(-4, 0, size=(runs, 1))
+    start = rng.normal(size=(runs, 3))
+    gradients = rng.normal(size=(steps, runs, 3)) * np.array([0.01, 1.0, 20.0])
+    c = coefficients(name, hyper)
+    rate_per_step = bias_corrected_rates(rates, c.bias_1, c.bias_2, steps)
+    shared, moments = start, (np.zeros_like(start), np.full_like(start, c.v_initial))
+    readable, state = start, initial_state(name, start, hyper)
+    for step in range(steps):
+        shared, moments = general_step(shared, gradients[step], moments, rate_per_step[step], c)
+        readable, state = OPTIMIZERS[name].step(readable, gradients[step], state, rates, hyper)
+        np.testing.assert_allclose(shared, readable, rtol=1e-9, atol=1e-12, err_msg=f"{step=}")
+    assert np.abs(readable - start).max() > 1e-3  # the runs really moved
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("surface_name", ["elongated", "wells"])
+def test_the_descent_the_page_runs_follows_each_readable_rule(surface_name, seed):
+    """core.descent.compare, the page's loop (every optimizer and learning rate in one
+    batch), gives the path of stepping each optimizer's readable rule on its own."""
+    from core.descent import compare
+    from core.surfaces import get_surface
+
+    rng = np.random.default_rng(seed)
+    hyper = random_hyper(rng)
+    surface = get_surface(surface_name)
+    rates = [float(rate) for rate in 10 ** rng.uniform(-3, -0.5, size=2)]
+    runs = [(name, rate) for name in OPTIMIZERS for rate in rates]
+    results = compare(surface, surface.default_start, runs, 200, hyper=hyper)
+    for (name, rate), result in zip(runs, results):
+        params = np.array(surface.default_start)
+        state, path = initial_state(name, params, hyper), [params]
+        for _ in range(len(result.path) - 1):
+            params, state = OPTIMIZERS[name].step(
+                params, surface.gradient(params), state, rate, hyper
+            )
+            path.append(params)
+        assert len(path) > 1
+        np.testing.assert_allclose(result.path, path, rtol=1e-9, atol=1e-12, err_msg=name)

@@ -49,9 +49,18 @@ def test_defaults_leave_the_link_empty_and_changes_appear():
     assert SETTINGS.link(values, "/gd") == "/gd?lr=1&names=adam"
 
 
-def test_a_value_that_does_not_fit_is_left_out_of_the_link():
-    values = {**SETTINGS.defaults, "p": "0.5, oops"}
-    assert "p" not in SETTINGS.link_query(values)
+def test_a_value_that_does_not_fit_keeps_the_links_last_good_value():
+    values = {**SETTINGS.defaults, "p": "0.5, oops", "steps": 7}
+    assert SETTINGS.link_query(values) == {"steps": "7"}
+    kept = SETTINGS.link_query(values, current={"p": "0.2,0.8", "steps": "3"})
+    assert kept == {"p": "0.2,0.8", "steps": "7"}
+
+
+def test_numbers_can_require_a_least_count():
+    setting = Setting("z", "1, 2", "logits", kind=NUMBERS, min_items=2, max_items=10)
+    assert setting.parse("1,2,3") == "1, 2, 3"
+    with pytest.raises(SettingError, match="at least 2 numbers, got 1"):
+        setting.parse("5")
 
 
 @pytest.mark.parametrize(
@@ -179,3 +188,31 @@ def test_a_new_link_in_the_same_session_is_applied_and_a_plain_visit_keeps_the_v
     assert app.radio(key="mode").value == "many"
     assert app.number_input(key="steps").value == 100  # a link is the whole state
     assert "opened: ['mode']" in app.markdown[-1].value
+
+
+def test_above_refuses_the_bound_itself():
+    step = Setting("lr", 0.1, "learning rate", kind=NUMBER, above=0)
+    assert step.parse("1e-9") == 1e-9
+    for text in ("0", "-1"):
+        with pytest.raises(SettingError, match="must be above 0"):
+            step.parse(text)
+
+
+def test_a_grid_bounds_its_setting_unless_told_otherwise():
+    sizes = Setting("batch", 50, "batch size", kind=WHOLE, grid=(1, 50, 1024))
+    assert (sizes.low, sizes.high) == (1, 1024)
+    with pytest.raises(SettingError, match="must be from 1 to 1024"):
+        sizes.parse("5000")
+    assert sizes.parse("40") == 50
+
+
+def test_a_url_the_page_wrote_a_run_ago_does_not_undo_the_next_move():
+    """Quick moves: the browser's URL can lag a rerun behind; it is no new link."""
+    app = run_example()
+    app.number_input(key="steps").set_value(12).run()
+    app.number_input(key="steps").set_value(13).run()
+    app.query_params.clear()
+    app.query_params.update({"steps": "12"})  # what the browser still shows
+    app.number_input(key="steps").set_value(14).run()
+    assert app.number_input(key="steps").value == 14
+    assert app.query_params == {"steps": "14"}

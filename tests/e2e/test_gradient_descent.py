@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from pages.gradient_descent.inputs import LEARNING_RATES
+from pages.gradient_descent.settings import LEARNING_RATES
 from tests.conftest import screenshot
 from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
 
@@ -62,3 +62,17 @@ def test_click_on_the_contour_plot_sets_the_start(page: Page, app_url):
     wait_for_app_run(page)
     expect_no_exception(page)
     whole_page_screenshot(page, "gradient_descent_clicked", charts=6)
+
+
+def test_the_code_that_ran_shows_the_rules_of_the_optimizers_compared(page: Page, app_url):
+    """Comparing Momentum and Adam, 'The code that ran' opens on their two update rules as
+    written in core/optimizers.py."""
+    open_page(page, app_url, "gradient_descent?gd_mode=optimizers&gd_optimizers=momentum,adam")
+    page.get_by_text("The code that ran").click()
+    code = page.get_by_test_id("stCode")
+    expect(code).to_have_count(2, timeout=30_000)
+    expect(code.nth(0)).to_contain_text("def momentum(params, gradient, state")
+    expect(code.nth(1)).to_contain_text("def adam(params, gradient, state")
+    code.nth(1).scroll_into_view_if_needed()
+    expect_no_exception(page)
+    screenshot(page, "gradient_descent_code_that_ran")

@@ -1,5 +1,7 @@
 """The real canvas in headless Chromium: train the quick model, draw a 1, read it, clear it."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -83,3 +85,23 @@ def test_draw_a_one_then_clear(page: Page, app_url):
     assert page.locator(DRAWN).evaluate(COUNT_WHITE) == 0
     expect_no_exception(page)
     screenshot(page, "prediction-cleared")
+
+
+def test_a_link_opens_a_test_image_and_a_bad_value_is_said_in_plain_words(page: Page, app_url):
+    """A teacher's link picks MNIST image 12; a mangled data set is named once, as written."""
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    open_page(page, app_url, "prediction?prediction_input=pick&prediction_index=12")
+    expect(page.get_by_text(re.compile(r"MNIST test image 12, labelled \d"))).to_be_visible()
+    open_page(page, app_url, "prediction?prediction_input=pick&prediction_dataset=cifar")
+    expect(
+        page.get_by_text(
+            "The link's test images' data set (prediction_dataset='cifar'): choose one of "
+            "mnist, fashion_mnist, digits; using mnist.",
+            exact=True,
+        )
+    ).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile(r"MNIST test image 0, labelled 7"))).to_be_visible()
+    wait_for_app_run(page)
+    assert "prediction_dataset" not in page.url and "prediction_input=pick" in page.url
+    expect_no_exception(page)
+    screenshot(page, "prediction-bad-link")

@@ -106,3 +106,29 @@ def test_gradient_check_table(page: Page, app_url):
     expect(page.get_by_text("Every difference is below 1e-7")).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "scratch-check")
+
+
+def test_a_mangled_link_is_said_in_plain_words(page: Page, app_url):
+    """Each bad value: one sentence as written (no Markdown escapes showing), the defaults in
+    the widgets, and the address bar rewritten to what the page shows."""
+    open_page(page, app_url, "scratch?scratch_learning_rate=nan&scratch_activation=tanh")
+    expect(
+        page.get_by_text(
+            "The link's learning rate (scratch_learning_rate='nan') is not a finite number; "
+            "using 0.1.",
+            exact=True,
+        )
+    ).to_be_visible()
+    expect(
+        page.get_by_text(
+            "The link's hidden activation (scratch_activation='tanh'): choose one of "
+            "sigmoid, relu; using sigmoid.",
+            exact=True,
+        )
+    ).to_be_visible()
+    page.get_by_role("tab", name="3 · Train").click()
+    expect(page.get_by_label("Learning rate")).to_have_value("0.1")
+    wait_for_app_run(page)
+    assert "scratch_" not in page.url
+    expect_no_exception(page)
+    screenshot(page, "scratch-bad-link")

@@ -159,3 +159,29 @@ def test_data_explorer_shows_the_tensor_facts(page: Page, app_url, real_data_dir
     expect(page.get_by_text("Ankle boot").first).to_be_visible()
     expect_no_exception(page)
     screenshot(page, "training-explorer")
+
+
+# the Dense-512 tutorial's settings, as a link shared before the preset box was in links
+DENSE_512_LINK = (
+    "training?train_family=mlp&train_width=512&train_optimizer=rmsprop&train_learning_rate=0.001"
+    "&train_batch_size=128&train_epochs=5&train_subset_size=60000&train_validation_split=0"
+)
+
+
+def test_a_tutorial_link_opens_with_its_preset_and_says_what_train_would_run(page: Page, app_url):
+    """The preset box, its caption and the 'No run yet' text all name the Dense-512 run;
+    a mangled value in a link is one plain-text sentence, not Markdown."""
+    open_page(page, app_url, DENSE_512_LINK + "&train_seed=**x**")
+    panel = train_panel(page)
+    expect(panel.get_by_role("combobox", name="Preset")).to_have_value(
+        "Tutorial: Dense 512 relu + softmax, RMSprop, 5 epochs of 128"
+    )
+    expect(panel.get_by_text("Chollet, Deep Learning with Python, chapter 2")).to_be_visible()
+    expect(panel.get_by_text("5 epochs over 60,000 training images")).to_be_visible()
+    expect(panel.get_by_text("a few seconds")).to_have_count(0)
+    expect(
+        page.get_by_text("The link's random seed (train_seed='**x**') is not a whole number")
+    ).to_be_visible()
+    assert "train_preset=tutorial_dense512" in page.url
+    expect_no_exception(page)
+    screenshot(page, "training-preset-link")

@@ -1,21 +1,23 @@
 """The Information & loss lab through the real entry point: presets, links, edits, bad input."""
 
 import math
+import re
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import information as info
-from dashboard.navigation import PAGES
+from dashboard.navigation import HOME, PAGES
 from pages.information.controls import SLIDERS_OPEN
 from pages.information.presets import PRESETS
-from pages.information.state import widget_key
+from pages.information.settings import SETTINGS
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = next(page for page in PAGES if page.name == "information")
 ONE_HOT_2 = "0,0,1,0,0,0,0,0,0,0"
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # what dashboard.text.plain adds
 
 
 def open_lab(query: dict | None = None) -> AppTest:
@@ -32,11 +34,12 @@ def metrics(app: AppTest) -> dict[str, str]:
 
 
 def messages(elements) -> str:
-    return " | ".join(str(element.value) for element in elements)
+    """The texts of alerts as the student reads them (outside text is Markdown-escaped)."""
+    return " | ".join(MARKDOWN_ESCAPE.sub(r"\1", str(element.value)) for element in elements)
 
 
 def type_into(app: AppTest, key: str, text: str) -> AppTest:
-    app.text_input(key=widget_key(key)).input(text).run()
+    app.text_input(key=key).input(text).run()
     assert not app.exception, [error.value for error in app.exception]
     return app
 
@@ -105,15 +108,76 @@ def test_link_with_p_alone_takes_the_number_of_classes_from_it():
     app = open_lab({"p": "0.5,0.5"})
     assert metrics(app)["Entropy H(p)"] == "1.0000 bits"
     assert not app.error and not app.warning
+    assert app.number_input(key="n").value == 2
 
 
 def test_bad_link_values_are_reported_and_replaced_by_defaults():
     """A mangled link still opens the page: each unusable value gets a warning."""
     app = open_lab({"section": "nonsense", "n": "abc", "base": "3", "temperature": "-1"})
     text = messages(app.warning)
-    for fragment in ("section='nonsense'", "n='abc'", "base='3'", "temperature=-1"):
+    for fragment in ("section='nonsense'", "n='abc'", "base='3'", "temperature='-1'"):
         assert fragment in text
+    assert len(app.warning) == 4  # one sentence each
     assert metrics(app)["Entropy H(p)"] == "1.7500 bits"
+
+
+BAD_LINK_VALUES = {  # one per setting, so every kind of setting is tried
+    "section": "nonsense",  # a choice
+    "names": "klingon",
+    "n": "11",  # a whole number out of range
+    "p": "0.5, x",  # numbers with a word among them
+    "q": ",".join(["0.1"] * 11),  # too many numbers
+    "base": "3",
+    "auto_normalise": "yes",  # a flag
+    "logits": "1, two",
+    "temperature": "hot",  # a number
+    "preset": "unknown",
+}
+
+
+@pytest.mark.parametrize("key", list(BAD_LINK_VALUES))
+def test_a_bad_link_value_of_each_kind_gives_one_sentence_and_the_default(key):
+    """Each setting's unusable link value: one warning in the schema's style, the default used."""
+    setting = SETTINGS[key]
+    app = open_lab({key: BAD_LINK_VALUES[key]})
+    [warning] = app.warning
+    text = messages([warning])
+    assert text.startswith(f"The link's {setting.label} ({key}='"), text
+    assert text.endswith(f"; using {setting.shown(setting.default)}."), text
+    assert app.session_state[key] == setting.default
+    assert key not in app.query_params  # the default leaves the link
+    assert metrics(app)["Entropy H(p)"] == "1.7500 bits"
+    assert not app.error
+
+
+def test_typed_text_stays_as_typed_and_a_typo_keeps_the_last_good_link():
+    """The box keeps the student's spelling; while it holds a typo the link keeps the last p."""
+    app = type_into(open_lab(), "p", "0.25 0.25; 0.25,0.25")
+    assert app.text_input(key="p").value == "0.25 0.25; 0.25,0.25"
+    assert metrics(app)["Entropy H(p)"] == "2.0000 bits"
+    type_into(app, "p", "0.1, 0.9")
+    assert app.query_params["p"] == "0.1,0.9"
+    type_into(app, "p", "0.1, x")
+    assert app.text_input(key="p").value == "0.1, x"
+    assert "p: 'x' is not a number" in messages(app.error)
+    assert app.query_params["p"] == "0.1,0.9"
+    assert_kept_last_result(app, "Entropy H(p)", f"{info.entropy([0.1, 0.9]):.4f} bits")
+
+
+def test_settings_survive_another_section_and_another_page():
+    """Widgets not drawn (softmax hides p, another page hides all) keep their values."""
+    app = type_into(open_lab(), "p", "0.7, 0.1, 0.1, 0.1")
+    app.toggle(key="auto_normalise").set_value(True).run()
+    choose_section(app, "softmax")
+    choose_section(app, "entropy")
+    assert app.text_input(key="p").value == "0.7, 0.1, 0.1, 0.1"
+    assert app.toggle(key="auto_normalise").value is True
+    app.switch_page(str(HOME.path)).run()
+    app.switch_page(str(PAGE.path)).run()
+    assert not app.exception
+    assert app.text_input(key="p").value == "0.7, 0.1, 0.1, 0.1"
+    assert app.toggle(key="auto_normalise").value is True
+    assert metrics(app)["Entropy H(p)"] == f"{info.entropy([0.7, 0.1, 0.1, 0.1]):.4f} bits"
 
 
 def test_page_state_goes_into_the_url():
@@ -186,6 +250,16 @@ def test_preset_note_goes_away_after_an_edit():
     assert metrics(app)["Entropy H(p)"] == f"{info.entropy([0.1, 0.9], 10):.4f} hartleys"
 
 
+def test_preset_note_goes_away_after_any_setting_changes():
+    """Changing the base and back is an edit too: the example is no longer the tutorial's."""
+    app = click(open_lab(), PRESETS["lottery"].label)
+    assert app.success and app.query_params["preset"] == "lottery"
+    app.segmented_control(key="base").set_value("2").run()
+    app.segmented_control(key="base").set_value("10").run()
+    assert not app.success
+    assert "preset" not in app.query_params
+
+
 # --- editing -------------------------------------------------------------------------------
 
 
@@ -211,14 +285,25 @@ def test_normalise_button_fixes_a_vector_that_does_not_sum_to_1():
     click(app, "normalise")
     assert not app.error
     assert metrics(app)["Entropy H(p)"] == "1.5000 bits"
-    assert app.text_input(key=widget_key("p")).value == "0.25, 0.25, 0.5"
+    assert app.text_input(key="p").value == "0.25, 0.25, 0.5"
+
+
+def test_a_button_that_cannot_act_says_so_until_the_vector_changes():
+    """normalise on an all-zero p: its reason under the box; typing p again clears it."""
+    app = type_into(open_lab(), "p", "0, 0, 0, 0")
+    click(app, "normalise")
+    assert "Cannot normalise p: the vector is all zeros" in messages(app.error)
+    assert app.text_input(key="p").value == "0, 0, 0, 0"
+    type_into(app, "p", "0.5, 0.5, 0, 0")
+    assert not app.error
+    assert metrics(app)["Entropy H(p)"] == "1.0000 bits"
 
 
 def test_random_button_gives_a_valid_p():
     """random draws a distribution over the current classes: no error, one value per class."""
     app = click(open_lab(), "random")
     assert not app.error
-    values = [float(value) for value in app.text_input(key=widget_key("p")).value.split(",")]
+    values = [float(value) for value in app.text_input(key="p").value.split(",")]
     assert len(values) == 4
     assert sum(values) == pytest.approx(1, abs=1e-9)
     expected = info.entropy(values, 2)
@@ -230,7 +315,7 @@ def test_typing_p_with_another_length_resets_q_to_uniform_with_a_note():
     app = choose_section(open_lab(), "cross_entropy")
     type_into(app, "p", "0.9, 0.1")
     assert not app.error
-    assert app.text_input(key=widget_key("q")).value == "0.5, 0.5"
+    assert app.text_input(key="q").value == "0.5, 0.5"
     note = "q (which had 4 values: 0.25, 0.25, 0.25, 0.25) was reset to uniform, 1/2 each"
     assert note in messages(app.info)
     assert metrics(app)["Cross-entropy H(p, q)"] == "1.0000 bits"
@@ -270,7 +355,7 @@ def test_table_headers_name_the_unit_of_the_chosen_base(section, base, headers):
 def test_number_of_classes_resizes_p_and_q():
     """Raising n pads p and q with zeros: more classes, same entropy."""
     app = open_lab()
-    app.number_input(key=widget_key("n")).set_value(6).run()
+    app.number_input(key="n").set_value(6).run()
     assert not app.exception
     assert len(app.table[0].value["class"]) == 6
     assert metrics(app)["Entropy H(p)"] == "1.7500 bits"  # padded with zeros: same entropy
@@ -279,7 +364,7 @@ def test_number_of_classes_resizes_p_and_q():
 def test_base_e_shows_nats():
     """Switching the base to e gives the same entropy in nats (x ln 2)."""
     app = open_lab()
-    app.segmented_control(key=widget_key("base")).set_value("e").run()
+    app.segmented_control(key="base").set_value("e").run()
     assert metrics(app)["Entropy H(p)"] == f"{1.75 * math.log(2):.4f} nats"
 
 
@@ -341,11 +426,11 @@ def assert_kept_last_result(app: AppTest, label: str, value: str) -> None:
     "typed, message",
     [
         ("-0.1, 0.6, 0.5", "negative value -0.1"),
-        ("0.5, nan, 0.5", "NaN at entry 1"),
-        ("0.5, half, 0.5", "'half' is not a number"),
+        ("0.5, nan, 0.5", "p: 'nan' is not a finite number"),
+        ("0.5, half, 0.5", "p: 'half' is not a number"),
         ("0, 0, 0, 0", "all zeros"),
         ("0.2, 0.2, 0.2, 0.2", "sums to 0.8, not 1"),
-        ("inf, 0, 0, 0", "infinite value"),
+        ("inf, 0, 0, 0", "p: 'inf' is not a finite number"),
         ("", "p is empty"),
     ],
     ids=["negative", "nan", "text", "all-zero", "not-normalised", "infinite", "empty"],
@@ -362,8 +447,8 @@ def test_a_bad_p_of_another_length_leaves_the_classes_and_q_alone():
     app = open_lab({"section": "cross_entropy", "q": "0.1,0.2,0.3,0.4"})
     type_into(app, "p", "0.5, -0.1, 0.6")
     assert "negative value -0.1" in messages(app.error)
-    assert app.number_input(key=widget_key("n")).value == 4
-    assert app.text_input(key=widget_key("q")).value == "0.1, 0.2, 0.3, 0.4"
+    assert app.number_input(key="n").value == 4
+    assert app.text_input(key="q").value == "0.1, 0.2, 0.3, 0.4"
     assert "reset to uniform" not in messages(app.info)
 
 
@@ -371,7 +456,7 @@ def test_not_normalised_p_suggests_and_accepts_auto_normalise():
     """A p not summing to 1 suggests auto-normalise, which then accepts it."""
     app = type_into(open_lab(), "p", "1, 1, 1, 1")
     assert "turn on auto-normalise" in messages(app.error)
-    app.toggle(key=widget_key("auto_normalise")).set_value(True).run()
+    app.toggle(key="auto_normalise").set_value(True).run()
     assert not app.error
     assert metrics(app)["Entropy H(p)"] == "2.0000 bits"
 
@@ -387,7 +472,7 @@ def test_p_and_q_of_different_lengths():
     assert_kept_last_result(app, "Cross-entropy H(p, q)", "2.0000 bits")
     click(app, "uniform", index=1)  # the q buttons come second
     assert not app.error
-    assert app.text_input(key=widget_key("q")).value == "0.25, 0.25, 0.25, 0.25"
+    assert app.text_input(key="q").value == "0.25, 0.25, 0.25, 0.25"
 
 
 def test_q_zero_where_p_positive_is_infinite_and_shows_the_eps_value():
@@ -409,7 +494,7 @@ def test_q_zero_where_p_positive_is_infinite_and_shows_the_eps_value():
 def test_temperature_zero_gives_a_message_and_keeps_the_last_softmax():
     """T = 0 on the slider: a message, the last valid softmax kept."""
     app = choose_section(open_lab(), "softmax")
-    app.slider(key=widget_key("temperature")).set_value(0.0).run()
+    app.slider(key="temperature").set_value(0.0).run()
     assert "temperature must be positive" in messages(app.error)
     assert_kept_last_result(app, "Largest probability", "0.6652")
 
@@ -417,19 +502,23 @@ def test_temperature_zero_gives_a_message_and_keeps_the_last_softmax():
 def test_negative_temperature_in_a_link_is_refused():
     """temperature=-2 in a link: a warning, and T = 1 used instead."""
     app = open_lab({"section": "softmax", "temperature": "-2"})
-    assert "temperature=-2 ignored: the temperature must be positive" in messages(app.warning)
+    assert messages(app.warning) == (
+        "The link's temperature T (temperature='-2'): must be from 0 to 5; using 1."
+    )
+    assert app.slider(key="temperature").value == 1.0
     assert metrics(app)["Largest probability"] == "0.6652"
 
 
 @pytest.mark.parametrize(
     "temperature, message",
-    [("nan", "must be a number"), ("9", "the slider goes up to 5")],
+    [("nan", "is not a finite number"), ("9", "must be from 0 to 5")],
 )
 def test_unusable_temperature_in_a_link_is_refused(temperature, message):
     """temperature=nan or beyond the slider in a link: a warning saying why, and T = 1."""
     app = open_lab({"section": "softmax", "temperature": temperature})
-    assert f"temperature={temperature} ignored: " in messages(app.warning)
+    assert f"(temperature='{temperature}')" in messages(app.warning)
     assert message in messages(app.warning)
+    assert messages(app.warning).endswith("; using 1.")
     assert metrics(app)["Largest probability"] == "0.6652"
 
 
@@ -446,7 +535,7 @@ def test_nan_logits_give_a_message():
     """NaN among the logits: the page says so instead of drawing NaN bars."""
     app = choose_section(open_lab(), "softmax")
     type_into(app, "logits", "1, nan, 3")
-    assert "z has NaN at entry 1" in messages(app.error)
+    assert "logits: 'nan' is not a finite number" in messages(app.error)
     assert_kept_last_result(app, "Largest probability", "0.6652")
 
 
@@ -454,5 +543,5 @@ def test_bad_logits_give_a_message():
     """A word among the logits: a message, the last valid softmax kept."""
     app = choose_section(open_lab(), "softmax")
     type_into(app, "logits", "1, two, 3")
-    assert "'two' is not a number" in messages(app.error)
+    assert "logits: 'two' is not a number" in messages(app.error)
     assert_kept_last_result(app, "Largest probability", "0.6652")

@@ -3,6 +3,7 @@
 import threading
 
 import numpy as np
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.data import load_dataset
@@ -16,6 +17,7 @@ STUDIO = str(ROOT / "pages" / "training" / "page.py")
 PREDICTION = str(ROOT / "pages" / "prediction" / "page.py")
 
 
+@pytest.mark.slow  # trains a softmax regression
 def test_run_that_ends_while_on_the_prediction_page_is_offered_there(real_data_dir):
     """Press Train, go straight to Prediction: when the run ends, its model predicts there."""
     app = AppTest.from_file(APP, default_timeout=120).run()
@@ -23,7 +25,7 @@ def test_run_that_ends_while_on_the_prediction_page_is_offered_there(real_data_d
     for key, value in QUICK_SOFTMAX.items():
         app.session_state[key] = value
     app.button(key="train_start").click().run()
-    app.session_state["prediction_input"] = "pick"
+    app.query_params["prediction_input"] = "pick"  # opens Prediction on a test image
     app.switch_page(PREDICTION).run()
     app.session_state["train_job"].job.join(120)
     app.run()
@@ -39,6 +41,7 @@ def test_run_that_ends_while_on_the_prediction_page_is_offered_there(real_data_d
     assert shown == str(int(np.argmax(expected)))
 
 
+@pytest.mark.slow  # trains a softmax regression
 def test_a_run_waits_in_the_server_queue_and_shows_its_place(real_data_dir):
     """With every trainer of the server busy, Train queues the run and says its position."""
     queue = default_queue()

@@ -21,8 +21,10 @@ from core.model_check import check_model, class_probabilities
 from core.preprocess import grayscale_from_rgba, load_image, preprocess
 from core.quick_model import existing_quick_model_job, forget_quick_model, quick_model_job
 from dashboard.session_models import SessionModel
+from dashboard.text import plain
 from pages.prediction import inputs as prediction_inputs
 from pages.prediction.inputs import CANVAS_RGBA_KEY
+from pages.prediction.settings import SETTINGS
 from pages.prediction.testset import TESTSET_KEY, as_arrays, npz_bytes
 from tests.conftest import ROOT
 
@@ -80,7 +82,7 @@ def mnist_folder(real_data_dir):
 
 @pytest.fixture(scope="module")
 def quick(mnist_folder):
-    """The shared quick model, trained once for this test process."""
+    """The shared quick model, trained once for this test process: its tests are slow."""
     job = quick_model_job()
     job.join(timeout=180)
     assert job.snapshot().error is None
@@ -89,7 +91,8 @@ def quick(mnist_folder):
 
 @pytest.fixture(scope="module")
 def session_model(mnist_folder):
-    """A dense softmax regression trained briefly on 5 000 MNIST digits, as the studio would add."""
+    """A dense softmax regression trained briefly on 5 000 MNIST digits, as the studio would add
+    (trained once for this module: its tests are slow)."""
     (x_train, y_train), (x_test, y_test), _ = load_dataset("mnist")
     keras.utils.set_random_seed(1)
     model = keras.Sequential(
@@ -103,6 +106,7 @@ def session_model(mnist_folder):
     )
 
 
+@pytest.mark.slow
 def test_quick_model_button_trains_it_with_a_progress_bar_then_predicts():
     """On a fresh server there is no model: one click trains the shared CNN while a bar moves."""
     forget_quick_model()
@@ -132,6 +136,7 @@ def test_no_session_model_says_how_to_get_one():
     assert "Open the Training studio" in links
 
 
+@pytest.mark.slow
 def test_empty_canvas_shows_the_drawing_hint(quick):
     """Nothing drawn yet: no prediction, a hint instead."""
     app = open_page()
@@ -140,6 +145,7 @@ def test_empty_canvas_shows_the_drawing_hint(quick):
     assert not app.metric
 
 
+@pytest.mark.slow
 def test_cleared_canvas_with_no_ink_says_so(quick):
     """A canvas that sends a fully transparent image (toolbar reset) is reported as empty."""
     app = open_page(session={CANVAS_RGBA_KEY: np.zeros((280, 280, 4), dtype=np.uint8)})
@@ -148,6 +154,7 @@ def test_cleared_canvas_with_no_ink_says_so(quick):
     assert not app.metric
 
 
+@pytest.mark.slow
 def test_vertical_stroke_is_read_as_a_one(quick):
     """The drawing goes through every stage and the quick model ranks "1" first."""
     app = open_page(session={CANVAS_RGBA_KEY: vertical_stroke()})
@@ -162,6 +169,7 @@ def test_vertical_stroke_is_read_as_a_one(quick):
     assert entropy(p, base=2) < 1.0  # a clear stroke: far from the 3.32 bits of a blind guess
 
 
+@pytest.mark.slow
 def test_switching_off_crop_changes_the_stages(quick):
     """Each step can be switched off; the cropped stage then disappears."""
     app = open_page(session={CANVAS_RGBA_KEY: vertical_stroke()})
@@ -171,6 +179,7 @@ def test_switching_off_crop_changes_the_stages(quick):
     assert "**model input**" in texts(app.caption)
 
 
+@pytest.mark.slow
 def test_intended_label_gives_the_loss_and_the_lab_link(quick):
     """Saying what was drawn shows -ln p(true) and links the lab with p one-hot and q."""
     app = open_page(session={CANVAS_RGBA_KEY: vertical_stroke()})
@@ -191,23 +200,26 @@ def test_intended_label_gives_the_loss_and_the_lab_link(quick):
     assert cross_entropy(q[None], [7]) == pytest.approx(loss, abs=2e-3)
 
 
+@pytest.mark.slow
 def test_pick_a_test_image_by_index_shows_its_true_label(quick):
     """MNIST test image 0 is a 7: shown as such, predicted as 7, with its loss."""
-    app = open_page(session={"prediction_input": "pick"})
+    app = open_page("prediction_input=pick")
     ok(app)
     assert "test image 0, labelled 7" in texts(app.caption)
     assert metric(app, "#1") == "7"
     assert "nats" in metric(app, "Loss of this example, −ln p(7)")
 
 
+@pytest.mark.slow
 def test_random_image_of_a_class_has_that_label(quick):
-    app = open_page(session={"prediction_input": "pick"})
+    app = open_page("prediction_input=pick")
     app.selectbox(key="prediction_pick_class").set_value(3).run()
     next(button for button in app.button if button.label == "Random 3").click().run()
     ok(app)
     assert "labelled 3" in texts(app.caption)
 
 
+@pytest.mark.slow
 def test_link_opens_one_test_image_and_a_bad_index_warns(quick):
     """A teacher's link picks an image; an index out of range falls back to 0 with a warning."""
     app = open_page("prediction_input=pick&prediction_index=8")
@@ -219,6 +231,69 @@ def test_link_opens_one_test_image_and_a_bad_index_warns(quick):
     assert "test image 0, labelled 7" in texts(app.caption)
 
 
+# A link's query -> the one sentence the page shows for its bad value, in the settings
+# schema's words: the value, why, the default. Each link but the first picks a test image.
+BAD_LINKS = {
+    "prediction_input=webcam": "The link's image source (prediction_input='webcam'): choose one of draw, upload, pick; using draw.",
+    "prediction_input=pick&prediction_dataset=cifar": "The link's test images' data set (prediction_dataset='cifar'): choose one of mnist, fashion_mnist, digits; using mnist.",
+    "prediction_input=pick&prediction_index=-3": "The link's test image number (prediction_index='-3'): must be at least 0; using 0.",
+    "prediction_input=pick&prediction_index=eight": "The link's test image number (prediction_index='eight') is not a whole number; using 0.",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("query", BAD_LINKS)
+def test_each_bad_link_value_gets_one_sentence_and_the_default(query):
+    """An unknown choice, a negative or wordy index: said once, and the page shows the default."""
+    app = open_page(query)
+    ok(app)
+    assert [warning.value for warning in app.warning] == [plain(BAD_LINKS[query])]
+    assert app.session_state["prediction_dataset"] == "mnist"
+    assert app.session_state["prediction_index"] == 0
+    if query == "prediction_input=webcam":
+        assert app.segmented_control(key="prediction_input").value == "draw"
+        assert app.query_params == {}  # the link now says what the page shows: the defaults
+    else:
+        assert "MNIST test image 0, labelled 7" in texts(app.caption)
+        assert app.query_params == {"prediction_input": "pick"}
+
+
+def test_session_only_settings_never_come_from_a_link():
+    """The pen and the preprocessing switches are the student's, not the link's."""
+    values, problems = SETTINGS.read_link({"prediction_crop": "0", "prediction_brush": "40"})
+    assert "prediction_crop" not in values and "prediction_brush" not in values
+    assert problems == []
+
+
+def test_a_link_with_several_bad_values_says_each_once():
+    app = open_page("prediction_input=webcam&prediction_dataset=cifar&prediction_index=-3")
+    ok(app)
+    shown = [warning.value for warning in app.warning]  # in the table's order
+    assert sorted(shown) == sorted(plain(sentence) for sentence in list(BAD_LINKS.values())[:3])
+
+
+def test_settings_survive_a_visit_to_another_page():
+    """A picked Digits image, a thin brush, inversion off: the lab and back keeps them all,
+    and the link is written back so the address bar can be shared as it is."""
+    app = open_page("prediction_input=pick&prediction_dataset=digits&prediction_index=12")
+    app.segmented_control(key="prediction_input").set_value("draw").run()
+    app.slider(key="prediction_brush").set_value(8).run()
+    app.selectbox(key="prediction_invert").set_value("never").run()
+    app.toggle(key="prediction_fit").set_value(False).run()
+    app.switch_page(str(ROOT / "pages" / "information" / "page.py")).run()
+    app.query_params.clear()  # the menu opens a page without parameters
+    app.switch_page(PAGE).run()
+    ok(app)
+    assert not app.warning
+    assert app.slider(key="prediction_brush").value == 8
+    assert app.selectbox(key="prediction_invert").value == "never"
+    assert app.toggle(key="prediction_fit").value is False
+    assert app.query_params == {"prediction_dataset": "digits", "prediction_index": "12"}
+    app.segmented_control(key="prediction_input").set_value("pick").run()
+    ok(app)
+    assert "Digits (offline) test image 12, labelled" in texts(app.caption)
+
+
+@pytest.mark.slow
 def test_a_detour_via_another_input_keeps_the_pick_and_the_switches(quick):
     """Pick image 8, switch a step off while drawing, go back and forth: both are as left,
     and no "unknown data set" warning appears for the picker that was hidden."""
@@ -236,6 +311,7 @@ def test_a_detour_via_another_input_keeps_the_pick_and_the_switches(quick):
     assert not app.warning
 
 
+@pytest.mark.slow
 def test_a_visit_to_another_page_keeps_the_pick_and_the_switches(quick):
     """Pick image 9, switch a step off while drawing, open the information lab, come
     back: the switch and (back on Pick) the image are as left."""
@@ -252,12 +328,13 @@ def test_a_visit_to_another_page_keeps_the_pick_and_the_switches(quick):
     assert "test image 9, labelled" in texts(app.caption)
 
 
+@pytest.mark.slow
 def test_the_chosen_run_survives_a_look_at_the_quick_model(quick, session_model):
     """Two session runs, the older one chosen; a look at the quick model and back keeps it."""
     newer = SessionModel(
         "run 2 · softmax regression on MNIST", session_model.model, "mnist", DIGIT_NAMES, None
     )
-    app = open_page(session={"session_models": [session_model, newer], "prediction_input": "pick"})
+    app = open_page("prediction_input=pick", session={"session_models": [session_model, newer]})
     app.selectbox(key="prediction_session_label").set_value(session_model.label).run()
     app.segmented_control(key="prediction_source").set_value("quick").run()
     app.segmented_control(key="prediction_source").set_value("session").run()
@@ -265,11 +342,12 @@ def test_the_chosen_run_survives_a_look_at_the_quick_model(quick, session_model)
     assert app.selectbox(key="prediction_session_label").value == session_model.label
 
 
+@pytest.mark.slow
 def test_photo_of_dark_ink_on_paper_is_inverted_and_read(quick):
     """A photo-like upload: MNIST digit 0 (a 7) as black ink on white paper, 10x bigger."""
     _, (x_test, _), _ = load_dataset("mnist")
     paper = 255 - np.kron(x_test[0], np.ones((10, 10), dtype=np.uint8))
-    app = open_page(session={"prediction_input": "upload"})
+    app = open_page("prediction_input=upload")
     app.file_uploader(key="prediction_photo_file").upload("seven.png", png(paper), "image/png")
     app.run()
     ok(app)
@@ -308,13 +386,14 @@ def still_has_photo_model_and_drawings(app: AppTest) -> None:
 
 
 def open_with_a_good_photo() -> AppTest:
-    app = open_page(session={"prediction_input": "upload", TESTSET_KEY: saved_drawing()})
+    app = open_page("prediction_input=upload", session={TESTSET_KEY: saved_drawing()})
     upload_photo(app, "one.png", one_photo())
     ok(app)
     assert metric(app, "#1") == "1"
     return app
 
 
+@pytest.mark.slow
 def test_bad_photos_are_refused_and_the_last_good_one_stays(quick):
     """A renamed non-image and a cut-short PNG: messages, no traceback, nothing lost."""
     app = open_with_a_good_photo()
@@ -328,9 +407,10 @@ def test_bad_photos_are_refused_and_the_last_good_one_stays(quick):
     assert "cut.png cannot be read: the image data is damaged or cut short" in texts(app.error)
 
 
+@pytest.mark.slow
 def test_one_colour_photo_says_there_is_no_ink(quick):
     """A grey square decodes but holds no digit: a warning instead of a prediction."""
-    app = open_page(session={"prediction_input": "upload"})
+    app = open_page("prediction_input=upload")
     upload_photo(app, "grey.png", png(np.full((60, 60), 128, np.uint8)))
     ok(app)
     assert "single colour" in texts(app.warning)
@@ -346,6 +426,7 @@ def text_chunk_bomb() -> bytes:
     return data[:33] + chunk + data[33:]  # after the signature and the IHDR chunk
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name, data, message",
     [
@@ -370,6 +451,7 @@ def test_truncated_or_crafted_photo_keeps_everything(quick, monkeypatch, name, d
     assert decodes == [1]
 
 
+@pytest.mark.slow
 def test_huge_image_is_refused_and_nothing_is_lost(quick):
     """A 6000 x 6000 PNG (36 megapixels) is a decompression bomb here."""
     app = open_with_a_good_photo()
@@ -379,9 +461,10 @@ def test_huge_image_is_refused_and_nothing_is_lost(quick):
     assert "megapixels" in texts(app.error)
 
 
+@pytest.mark.slow
 def test_canvas_export_with_transparent_paper_is_read(quick):
     """A PNG saved from a drawing app, white strokes on transparency, is a 1, not a blank page."""
-    app = open_page(session={"prediction_input": "upload"})
+    app = open_page("prediction_input=upload")
     upload_photo(app, "drawing.png", png(vertical_stroke()))
     ok(app)
     assert metric(app, "#1") == "1"
@@ -390,7 +473,7 @@ def test_canvas_export_with_transparent_paper_is_read(quick):
 
 def test_picked_test_image_shows_its_true_label_without_a_model():
     """No model yet: the test image and its true label are shown, with how to get a model."""
-    app = open_page(session={"prediction_source": "session", "prediction_input": "pick"})
+    app = open_page("prediction_input=pick", session={"prediction_source": "session"})
     ok(app)
     assert metric(app, "True label") == "7"
     assert "MNIST test image 0, labelled 7" in texts(app.caption)
@@ -398,11 +481,10 @@ def test_picked_test_image_shows_its_true_label_without_a_model():
     assert "**model input**" in texts(app.caption)
 
 
+@pytest.mark.slow
 def test_session_model_is_offered_and_used(session_model):
     """A model the training studio put in the session is picked by default and predicts."""
-    app = open_page(
-        session={"session_models": [session_model], "prediction_input": "pick"},
-    )
+    app = open_page("prediction_input=pick", session={"session_models": [session_model]})
     ok(app)
     assert app.segmented_control(key="prediction_source").value == "session"
     assert session_model.label in texts(app.caption)
@@ -423,6 +505,7 @@ def still_using_good_model(app: AppTest) -> None:
     assert metric(app, "Accuracy on your drawings") in ("0%", "100%")
 
 
+@pytest.mark.slow
 def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, session_model):
     """A good .keras loads; a renamed file, a wrong input shape and a model that answers with
     a dict are refused with reasons, and the good model and the saved drawings stay."""
@@ -470,6 +553,7 @@ def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, 
     assert "named.keras refused: the model answers with a dict of outputs" in texts(app.error)
 
 
+@pytest.mark.slow
 def test_drawings_go_into_the_class_test_set(quick):
     """Saved with the intended label, counted, scored against MNIST's test accuracy, downloadable."""
     app = open_page(session={CANVAS_RGBA_KEY: vertical_stroke()})
@@ -505,7 +589,7 @@ def test_fashion_model_speaks_in_garments():
     entry = SessionModel(
         "run 2 · untrained on Fashion-MNIST", model, "fashion_mnist", FASHION_NAMES, None
     )
-    app = open_page(session={"session_models": [entry], "prediction_input": "pick"})
+    app = open_page("prediction_input=pick", session={"session_models": [entry]})
     ok(app)
     assert "Fashion-MNIST test image 0, labelled Ankle boot" in texts(app.caption)
     assert metric(app, "#1") in FASHION_NAMES

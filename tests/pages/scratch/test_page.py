@@ -7,6 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import jobs
+from dashboard.text import plain
+from pages.scratch.settings import SETTINGS
 from tests.conftest import ROOT
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -139,6 +141,7 @@ def test_bad_training_settings_are_refused_with_a_message(key, value, message):
     assert "scratch_job" not in app.session_state
 
 
+@pytest.mark.slow  # trains a net
 def test_short_training_fills_the_table_and_draws_the_hidden_weights():
     """A finished run shows the tutorial's lines, and its weights in tab 4 and tab 1."""
     app = on_digits(open_scratch())
@@ -153,6 +156,7 @@ def test_short_training_fills_the_table_and_draws_the_hidden_weights():
     assert "showing 50 of 50 units" in captions(app)
 
 
+@pytest.mark.slow  # trains a net
 def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(monkeypatch):
     """DASHBOARD_MAX_JOBS=two: the page names the setting as the studio does, and Start works."""
     monkeypatch.setenv("DASHBOARD_MAX_JOBS", "two")
@@ -168,6 +172,7 @@ def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(monkeypatch):
     assert jobs.default_queue().max_running == 2
 
 
+@pytest.mark.slow  # trains a net
 def test_stop_button_ends_a_long_run_and_keeps_its_weights():
     """Stop while training: the run ends early, says so, and its net is still drawn."""
     app = on_digits(open_scratch())
@@ -186,6 +191,7 @@ def test_stop_button_ends_a_long_run_and_keeps_its_weights():
     assert "The net you trained: run 1" in captions(app)
 
 
+@pytest.mark.slow  # trains a net (until it diverges)
 @pytest.mark.parametrize(
     ("learning_rate", "weight_scale", "iteration"),
     [(1e100, 0.01, 2), (0.1, 1e200, 0)],  # a step overflows / the first evaluation does
@@ -203,34 +209,74 @@ def test_overflowing_training_says_it_diverged(learning_rate, weight_scale, iter
     assert "failed" not in errors(app)
 
 
-def test_a_mangled_link_value_is_reported_and_ignored():
-    app = open_scratch({"scratch_hidden": "lots"})
+# One sentence per bad link value, in the settings schema's words: the value, why, the default.
+BAD_LINK_VALUES = [
+    ("scratch_hidden", "lots", "The link's hidden units (scratch_hidden='lots') is not a whole number; using 50."),
+    ("scratch_hidden", "0", "The link's hidden units (scratch_hidden='0'): must be from 1 to 1000; using 50."),
+    ("scratch_example", "2.5", "The link's test picture (scratch_example='2.5') is not a whole number; using 0."),
+    ("scratch_check_examples", "101", "The link's pictures in the check's batch (scratch_check_examples='101'): must be from 1 to 100; using 3."),
+    ("scratch_iterations", "99999", "The link's iterations (scratch_iterations='99999'): must be from 1 to 50000; using 10000."),
+    ("scratch_batch", "-5", "The link's batch size (scratch_batch='-5'): must be at least 1; using 100."),
+    ("scratch_dataset", "cifar", "The link's data set (scratch_dataset='cifar'): choose one of mnist, fashion_mnist, digits; using mnist."),
+    ("scratch_activation", "tanh", "The link's hidden activation (scratch_activation='tanh'): choose one of sigmoid, relu; using sigmoid."),
+    ("scratch_check_activation", "Relu", "The link's hidden activation of the checked net (scratch_check_activation='Relu'): choose one of sigmoid, relu; using sigmoid."),
+    ("scratch_learning_rate", "fast", "The link's learning rate (scratch_learning_rate='fast') is not a number; using 0.1."),
+    ("scratch_learning_rate", "nan", "The link's learning rate (scratch_learning_rate='nan') is not a finite number; using 0.1."),
+    ("scratch_learning_rate", "0", "The link's learning rate (scratch_learning_rate='0'): must be above 0; using 0.1."),
+    ("scratch_weight_scale", "inf", "The link's initial weight scale (scratch_weight_scale='inf') is not a finite number; using 0.01."),
+    ("scratch_weight_scale", "-0.01", "The link's initial weight scale (scratch_weight_scale='-0.01'): must be above 0; using 0.01."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("key", "text", "sentence"), BAD_LINK_VALUES)
+def test_each_bad_link_value_gets_one_sentence_and_the_default(key, text, sentence):
+    """Every kind of value the table refuses: not a number, out of range, unknown choice."""
+    values, problems = SETTINGS.read_link({key: text})
+    assert problems == [sentence]
+    assert values == SETTINGS.defaults
+
+
+def test_a_mangled_link_is_reported_on_the_page_and_the_widgets_get_the_defaults():
+    """A link with a bad value of each kind: one warning each, the page works with defaults."""
+    link = {
+        "scratch_hidden": "lots",
+        "scratch_iterations": "99999",
+        "scratch_dataset": "cifar",
+        "scratch_activation": "tanh",
+        "scratch_learning_rate": "nan",
+        "scratch_weight_scale": "inf",
+    }
+    app = open_scratch(link)
     assert not app.exception
-    assert any("scratch_hidden='lots' ignored" in warning.value for warning in app.warning)
+    sentences = [sentence for key, text, sentence in BAD_LINK_VALUES if link.get(key) == text]
+    shown = [warning.value for warning in app.warning]  # in the table's order
+    assert sorted(shown) == sorted(plain(sentence) for sentence in sentences)
     assert app.number_input(key="scratch_hidden").value == 50
-
-
-def test_an_unknown_choice_in_the_link_falls_back_to_the_default():
-    app = open_scratch({"scratch_dataset": "cifar", "scratch_activation": "tanh"})
-    assert not app.exception
-    warnings = " ".join(warning.value for warning in app.warning)
-    assert "scratch_dataset='cifar' ignored" in warnings
-    assert "scratch_activation='tanh' ignored" in warnings
+    assert app.number_input(key="scratch_iterations").value == 10_000
     assert app.selectbox(key="scratch_dataset").value == "mnist"
     assert app.selectbox(key="scratch_activation").value == "sigmoid"
+    assert app.number_input(key="scratch_learning_rate").value == 0.1
+    assert app.number_input(key="scratch_weight_scale").value == 0.01
+    assert app.query_params == {}  # the link now says what the page shows: the defaults
 
 
-@pytest.mark.parametrize(
-    ("key", "text", "default"),
-    [("scratch_learning_rate", "nan", 0.1), ("scratch_weight_scale", "inf", 0.01)],
-)
-def test_a_link_with_a_non_finite_number_says_so_and_uses_the_default(key, text, default):
-    """float('nan') parses, so the page itself must refuse it instead of showing 0."""
-    app = open_scratch({key: text})
-    assert not app.exception
-    warnings = " ".join(warning.value for warning in app.warning)
-    assert f"Link value {key}={text} ignored: it must be a finite number" in warnings
-    assert app.number_input(key=key).value == default
+def test_a_link_opens_its_run_and_the_page_keeps_it_in_the_url():
+    """A teacher's link sets the data set, the net and the run; the URL keeps exactly those."""
+    link = {
+        "scratch_dataset": "digits",
+        "scratch_hidden": "80",
+        "scratch_activation": "relu",
+        "scratch_learning_rate": "0.5",
+        "scratch_check_examples": "2",
+    }
+    app = open_scratch(link)
+    assert not app.exception and not app.warning
+    assert app.selectbox(key="scratch_dataset").value == "digits"
+    assert app.number_input(key="scratch_hidden").value == 80
+    assert app.selectbox(key="scratch_activation").value == "relu"
+    assert app.number_input(key="scratch_learning_rate").value == 0.5
+    assert app.number_input(key="scratch_check_examples").value == 2
+    assert dict(app.query_params) == link
 
 
 def test_settings_survive_a_visit_to_another_page():
@@ -244,3 +290,9 @@ def test_settings_survive_a_visit_to_another_page():
     assert app.selectbox(key="scratch_dataset").value == "digits"
     assert app.number_input(key="scratch_hidden").value == 80
     assert app.selectbox(key="scratch_check_activation").value == "relu"
+    # and the link is written back, so the address bar can be shared as it is
+    assert dict(app.query_params) == {
+        "scratch_dataset": "digits",
+        "scratch_hidden": "80",
+        "scratch_check_activation": "relu",
+    }

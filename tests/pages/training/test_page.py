@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core import codegen, jobs
 from core.presets import PRESETS
 from dashboard.session_models import MAX_SESSION_MODELS, SessionModel
+from dashboard.text import plain
 from pages.training import state as training_state
 from pages.training.settings import preset_of
 from tests.conftest import ROOT
@@ -92,6 +93,7 @@ def tutorial_table(app: AppTest) -> dict:
     return {row["preset"]: row for row in table.to_dict("records")}
 
 
+@pytest.mark.slow
 def test_a_run_lands_in_the_ledger_and_the_session_models(real_data_dir):
     """Train, wait: the ledger has the run and the prediction page can pick its model."""
     app = open_studio()
@@ -106,6 +108,7 @@ def test_a_run_lands_in_the_ledger_and_the_session_models(real_data_dir):
     assert models[0].test_accuracy == pytest.approx(table["test acc"][0], abs=1e-4)
 
 
+@pytest.mark.slow
 def test_stop_keeps_the_run_and_its_model(real_data_dir):
     """Stop during a run: it ends at the next batch, marked stopped, model kept."""
     app = open_studio()
@@ -118,6 +121,7 @@ def test_stop_keeps_the_run_and_its_model(real_data_dir):
     assert len(app.session_state["session_models"]) == 1
 
 
+@pytest.mark.slow
 def test_a_diverging_run_is_kept_in_the_ledger_as_diverged(real_data_dir):
     """Learning rate 10, momentum, batch 1, 4x1024 MLP: the loss blows up and the run says so."""
     app = open_studio()
@@ -145,6 +149,7 @@ def test_loading_a_preset_sets_every_widget():
     assert app.select_slider(key="train_batch_size").value == 128
     assert app.number_input(key="train_epochs").value == 5
     assert app.number_input(key="train_subset_size").value == 60_000
+    assert app.query_params["train_preset"] == "tutorial_dense512"  # the box is in the link
 
 
 @pytest.mark.parametrize("key", list(PRESETS))
@@ -174,6 +179,7 @@ def test_tutorial_numbers_are_listed():
     assert dense["ours (best this session)"] == "not run yet"
 
 
+@pytest.mark.slow
 def test_a_tutorial_preset_run_shows_ours_next_to_the_tutorials_number(real_data_dir):
     """Load the MNIST softmax tutorial (1000 steps of 50: seconds) and train it: the run is
     recognised as that preset, and our test accuracy sits beside the 0.91 it printed."""
@@ -198,7 +204,7 @@ def test_a_changed_setting_is_no_longer_the_preset():
 
 
 def test_settings_survive_a_visit_to_another_page():
-    """Widgets forget their values off-page; the studio puts them back."""
+    """Widgets keep their values off-page (persist_state): no copy is put back."""
     app = open_studio()
     app.number_input(key="train_epochs").set_value(7).run()
     app.switch_page(str(ROOT / "pages" / "home" / "page.py")).run()
@@ -231,7 +237,9 @@ def test_bad_settings_are_refused_with_a_message(settings, message):
 def test_a_learning_rate_of_zero_in_a_link_is_refused():
     """?train_learning_rate=0 opens the page with the default and says why."""
     app = open_studio({"train_learning_rate": "0"})
-    assert any("Learning rate must be greater than 0" in text for text in texts(app.warning))
+    assert plain(
+        "The link's learning rate (train_learning_rate='0'): must be from 1e-05 to 10; using 0.5."
+    ) in texts(app.warning)
     assert app.select_slider(key="train_learning_rate").value == pytest.approx(0.5)
 
 
@@ -240,6 +248,7 @@ def test_stop_when_nothing_runs_says_so():
     assert "Nothing is training right now" in texts(app.info)[0]
 
 
+@pytest.mark.slow
 def test_training_twice_is_refused_while_a_run_is_going(real_data_dir):
     """A second Train during a run warns and leaves the first run alone."""
     app = open_studio()
@@ -270,6 +279,7 @@ def test_an_unavailable_data_set_offers_digits(monkeypatch, tmp_path):
     assert not app.exception
 
 
+@pytest.mark.slow
 def test_the_oldest_model_is_dropped_with_a_message(real_data_dir):
     """With the session's model list full, a new run pushes the oldest out and says so."""
     app = open_studio()
@@ -287,6 +297,7 @@ def test_the_oldest_model_is_dropped_with_a_message(real_data_dir):
     assert "old 0" not in labels and labels[-1].startswith("run 1")
 
 
+@pytest.mark.slow
 def test_a_run_that_ends_just_before_train_is_pressed_is_kept(real_data_dir, monkeypatch):
     """Run 1 ends between the page's first look (which saw it training) and the Train
     handler: pressing Train collects it first, so its ledger line, model and number stay."""
@@ -340,6 +351,7 @@ def test_stopping_a_queued_run_records_it_as_stopped(real_data_dir):
     assert app.session_state.get("session_models", []) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["0", "two"])
 def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(real_data_dir, monkeypatch, value):
     """DASHBOARD_MAX_JOBS=0 or =two: the page names the setting, the server uses 2, Train works."""
@@ -357,6 +369,7 @@ def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(real_data_dir, 
     assert jobs.default_queue().max_running == 2
 
 
+@pytest.mark.slow
 def test_selected_ledger_rows_overlay_their_curves(real_data_dir):
     """Two runs, both rows selected: one chart with each run's loss and accuracy curves."""
     app = open_studio()
@@ -381,6 +394,7 @@ def test_selected_ledger_rows_overlay_their_curves(real_data_dir):
     assert not np.allclose(first, second)  # two learning rates, two curves
 
 
+@pytest.mark.slow
 def test_look_inside_shows_the_confusion_matrix_mistakes_and_weights(real_data_dir, monkeypatch):
     """After a run: confusion counts of every test image, the most confident mistakes with
     their labels, the 10 softmax templates, and the code, all without building a model."""
@@ -409,6 +423,7 @@ def test_look_inside_shows_the_confusion_matrix_mistakes_and_weights(real_data_d
     assert "layers.Dense(10, activation='softmax')" in script
 
 
+@pytest.mark.slow
 def test_a_bad_input_after_a_good_run_loses_nothing(real_data_dir):
     """A good run, then epochs 0 and a batch larger than the subset: refused with a message,
     the ledger line, the model and the look inside are all still there."""
@@ -433,5 +448,7 @@ def test_a_bad_input_after_a_good_run_loses_nothing(real_data_dir):
 def test_a_batch_size_off_the_slider_is_snapped_with_a_message():
     """?train_batch_size=60 opens with the nearest slider value, 64, and says so."""
     app = open_studio({"train_batch_size": "60"})
-    assert "Batch size 60 is not on the slider; using 64." in texts(app.warning)
+    assert plain("The link's batch size '60' is not on the slider; using the nearest, 64.") in (
+        texts(app.warning)
+    )
     assert app.select_slider(key="train_batch_size").value == 64

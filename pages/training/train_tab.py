@@ -1,0 +1,113 @@
+"""The Train tab: preset and settings on the left; Train, Stop and the live run on the right."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.data import DATASETS, DatasetError, load_dataset
+from core.models import describe_model
+from core.presets import PRESETS
+from core.training import TrainConfig, check_config, training_images
+from pages.training import state
+from pages.training.controls import preset_box, settings_widgets
+from pages.training.figures import curves_figure
+from pages.training.settings import config_from_state, preset_of
+from pages.training.views import live_view, run_summary
+
+
+def first_run_text(config: TrainConfig) -> str:
+    """What Train would start, told honestly: only a preset titled '(seconds)' promises seconds."""
+    key = preset_of(config)
+    if key is not None and PRESETS[key].title.endswith("(seconds)"):
+        title = PRESETS[key].title.removesuffix(" (seconds)")
+        return f"No run yet: press Train for a first run of a few seconds ({title})."
+    epochs = f"{config.epochs} epoch{'' if config.epochs == 1 else 's'}"
+    work = f"{epochs} over {training_images(config):,} training images"
+    if key is not None:
+        return (
+            f"No run yet: press Train to run **{PRESETS[key].title}**: {work} "
+            "(the Fast presets take seconds)."
+        )
+    model = describe_model(config.model)
+    return (
+        f"No run yet: press Train to train **{model}** on {DATASETS[config.dataset].title}: {work}."
+    )
+
+
+def use_digits() -> None:
+    st.session_state["train_dataset"] = "digits"
+
+
+def start_training() -> None:
+    if state.is_training():
+        st.warning(
+            "A run is already training in this session: press Stop or wait for it to "
+            "finish before starting another."
+        )
+        return
+    config = config_from_state()
+    try:
+        (x_train, _), _, _ = load_dataset(config.dataset)
+    except DatasetError as error:
+        st.error(f"{DATASETS[config.dataset].title} cannot be loaded. {error}")
+        st.button("Use the offline digits data set instead", on_click=use_digits)
+        return
+    problems = check_config(config, available=len(x_train))
+    if problems:
+        for problem in problems:
+            st.error(problem[0].upper() + problem[1:] + ".")
+        return
+    state.start_run(config, preset_of(config))
+
+
+def stop_training() -> None:
+    current = state.pending()
+    if not state.is_training():
+        st.info("Nothing is training right now, so there is nothing to stop.")
+        return
+    current.job.request_stop()
+    st.toast(f"Stopping run {current.number} at the next batch…")
+
+
+@st.fragment(run_every=0.5)
+def live_panel() -> None:
+    current = state.pending()
+    if current is None or current.collected:
+        return
+    if current.job.finished:
+        state.collect_finished()
+        st.rerun()  # the whole page: ledger, summary and views show the new run
+    live_view(current)
+
+
+def run_buttons() -> None:
+    train_column, stop_column = st.columns(2)
+    if train_column.button(
+        "Train", type="primary", icon=":material/play_arrow:", width="stretch", key="train_start"
+    ):
+        start_training()
+    if stop_column.button("Stop", icon=":material/stop:", width="stretch", key="train_stop"):
+        stop_training()
+
+
+def latest_run() -> None:
+    """The live run, else the last finished one, else what Train would start."""
+    current = state.pending()
+    if current is not None and not current.collected:
+        live_panel()
+    elif state.runs():
+        last = state.runs()[-1]
+        run_summary(last)
+        st.plotly_chart(curves_figure(last.series, f"Run {last.number}"), key="last_curves")
+    else:
+        st.info(first_run_text(config_from_state()))
+
+
+def train_tab() -> None:
+    settings_column, live_column = st.columns([1, 2], gap="large")
+    with settings_column:
+        preset_box()
+        settings_widgets()
+    with live_column:
+        run_buttons()
+        latest_run()
