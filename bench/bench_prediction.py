@@ -5,9 +5,10 @@ streamlit-drawable-canvas decodes into RGBA (280, 280, 4) (`result.image_data`),
 brightness -> the MNIST preprocessing -> one call of the CNN. The headline is that
 whole path, median of 100 calls; target 50 ms. The stages are timed alone too, and
 Keras' model.predict() is measured as the baseline that calling the model directly
-replaces (predict builds a data pipeline on every call). The garbage collection
-Streamlit runs after every script run is timed with and without gc.freeze(), which
-the page applies once TensorFlow is loaded.
+replaces (predict builds a data pipeline on every call). The two full garbage
+collections Streamlit would run after every script run once Keras is loaded (its own
+post-run gc.collect and keras.backend.clear_session) are timed: they are why
+.streamlit/config.toml and dashboard/tensorflow_runtime.py turn them off.
 
     DASHBOARD_DATA_DIR=/work/shared/data .venv/bin/python bench/bench_prediction.py
 """
@@ -100,14 +101,18 @@ def main() -> None:
     print(f"prediction.png_decode: {decoding:.1f} ms (canvas data URL to RGBA, result.image_data)")
     print(f"prediction.preprocessing: {preprocessing:.1f} ms (brightness, crop, resize, centre)")
     print(f"prediction.model_call: {model_call:.1f} ms (one image through model(x))")
+    import keras
+
     full_collection = median_ms(lambda: gc.collect(2), calls=5)
-    gc.freeze()  # what the page does once TensorFlow is imported
-    frozen_collection = median_ms(lambda: gc.collect(2), calls=5)
-    gc.unfreeze()
+    keras_reset = median_ms(keras.backend.clear_session, calls=5)
     print(
-        f"prediction.gc_after_each_run: {full_collection:.0f} ms "
-        f"(Streamlit's gc.collect(2) per script run with TensorFlow loaded; "
-        f"{frozen_collection * 1000:.0f} µs after gc.freeze())"
+        f"prediction.gc_after_each_run: {full_collection:.0f} ms (Streamlit's post-run "
+        f"gc.collect(2) with TensorFlow loaded, {len(gc.get_objects()):,} objects: "
+        "postScriptGC is off)"
+    )
+    print(
+        f"prediction.keras_reset_after_each_run: {keras_reset:.0f} ms (Streamlit's post-run "
+        "keras.backend.clear_session(): replaced by dashboard/tensorflow_runtime.py)"
     )
     print(
         f"prediction.keras_predict_baseline: {keras_predict:.1f} ms "

@@ -14,6 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from threadpoolctl import threadpool_limits  # noqa: E402
+
 from core.data import DATA_DIR_VARIABLE, load_dataset  # noqa: E402
 from core.scratch import (  # noqa: E402
     MAX_CHECK_PARAMETERS,
@@ -27,7 +29,6 @@ from core.scratch import (  # noqa: E402
     picture_passes,
     train,
 )
-from pages.scratch.training import single_threaded_blas  # noqa: E402
 
 TARGET_TEST_ACCURACY = 0.94  # the issue's, for the tutorial's 10 000-iteration run
 
@@ -42,7 +43,7 @@ def timed_check(hidden_size: int, x_train, y_train, pictures: int, repeats: int)
     """The page's gradient check, with the estimate it shows before running."""
     net = TwoLayerNet(784, hidden_size, 10, seed=0)
     x, t = flatten_images(x_train[:pictures]), y_train[:pictures]
-    with single_threaded_blas():  # as the page runs it
+    with threadpool_limits(limits=1, user_api="blas"):  # as the page runs it
         estimate = estimate_numerical_seconds(net, x, t)
         check = gradient_check(
             net,
@@ -92,7 +93,7 @@ def blas_threads_ratio(data, iterations=1000, repeats=3) -> None:
     default, single = [], []
     for _ in range(repeats):  # interleaved, so a burst of load hits both alike
         default.append(seconds())
-        with single_threaded_blas():
+        with threadpool_limits(limits=1, user_api="blas"):
             single.append(seconds())
     default_median, single_median = statistics.median(default), statistics.median(single)
     print(f"scratch.train_{iterations}_default_blas: {default_median:.2f} s (median of {repeats})")
@@ -108,7 +109,7 @@ def blas_threads_ratio(data, iterations=1000, repeats=3) -> None:
 def tutorial_run(data) -> None:
     """784-50-10 sigmoid, lr 0.1, batch 100, 10 000 iterations: the issue wants >= 0.94."""
     (x_train, y_train), (x_test, y_test) = data
-    with single_threaded_blas():  # as the page runs it
+    with threadpool_limits(limits=1, user_api="blas"):  # as the page runs it
         result = train(TrainConfig(), x_train, y_train, x_test, y_test)
     last_epoch = [record for record in result.epochs if record.iteration < 10_000][-1]
     print(

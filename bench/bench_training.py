@@ -56,7 +56,7 @@ def live_page() -> None:
     """The studio's live panel as a script: start the run once, then one tick per run."""
     import streamlit as st
 
-    from pages.training import state
+    from dashboard import studio_runs as state
     from pages.training.views import live_view
 
     if state.pending() is None:
@@ -71,7 +71,7 @@ def live_page() -> None:
 def in_app_fit_seconds(config: TrainConfig) -> float:
     """The studio's real path, driven the way a browser drives it.
 
-    The run starts through pages.training.state.start_run (Job, Keras callbacks,
+    The run starts through dashboard.studio_runs.start_run (Job, Keras callbacks,
     TensorFlow freeze, session watchdog) inside a Streamlit script run, and the live
     panel reruns twice a second through Streamlit's own script runner (AppTest), followed
     by the gc.collect(2) a server adds after every run when runner.postScriptGC is on

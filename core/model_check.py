@@ -24,7 +24,6 @@ import numpy as np
 
 from core.information import softmax
 from core.metrics import accuracy, predicted_classes
-from core.models import SEEDING_LOCK
 
 MAX_MODEL_BYTES = 20_000_000  # same as the upload limit in .streamlit/config.toml
 NUM_CLASSES = 10
@@ -69,8 +68,7 @@ def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedMo
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
-        with SEEDING_LOCK:  # loading builds layers, which draw seeds from `random`
-            model = keras.saving.load_model(path, safe_mode=True, compile=False)
+        model = keras.saving.load_model(path, safe_mode=True, compile=False)
     except (zipfile.BadZipFile, EOFError) as error:
         raise ModelCheckError(f"the model file is damaged or cut short ({error})") from None
     except Exception as error:  # Keras raises ValueError, TypeError, KeyError... for bad files

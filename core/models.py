@@ -9,7 +9,6 @@ Keras is imported inside the functions, so `import core.models` is instant.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,36 +19,6 @@ IMAGE_SHAPE = (28, 28)
 NUM_CLASSES = 10
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 MAX_HIDDEN_LAYERS = 4
-# Keras draws the seeds of unseeded initializers and dropout layers from Python's global
-# `random`, and fit's shuffle from TensorFlow's global seed: a build or a seeding in another
-# thread between `set_random_seed` and the build would change a seeded run's weights. Seeded
-# runs hold this lock from seeding until fit has drawn its shuffle seed; every build takes it.
-SEEDING_LOCK = threading.RLock()
-
-
-class SeededStart:
-    """Holds SEEDING_LOCK from seeding until fit has built its shuffled input.
-
-    `release` is called once fit begins (the shuffle seed is drawn by then), so other
-    runs only wait for a build, never for a whole training; leaving the block releases
-    it too, in case fit failed before it began.
-    """
-
-    def __init__(self):
-        self._held = False
-
-    def __enter__(self) -> SeededStart:
-        SEEDING_LOCK.acquire()
-        self._held = True
-        return self
-
-    def release(self) -> None:
-        if self._held:
-            self._held = False
-            SEEDING_LOCK.release()
-
-    def __exit__(self, *exception) -> None:
-        self.release()
 
 
 @dataclass(frozen=True)
@@ -154,11 +123,8 @@ def build_model(config: ModelConfig, name: str | None = None):
     import keras
     from keras import layers
 
-    with SEEDING_LOCK:
-        stack = FAMILIES[config.family](config, layers)
-        return keras.Sequential(
-            [keras.Input(shape=IMAGE_SHAPE), *stack], name=name or config.family
-        )
+    stack = FAMILIES[config.family](config, layers)
+    return keras.Sequential([keras.Input(shape=IMAGE_SHAPE), *stack], name=name or config.family)
 
 
 def describe_model(config: ModelConfig) -> str:

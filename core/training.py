@@ -4,7 +4,7 @@
     result.test_accuracy
 
 `train` reports through a context with `report(**fields)`, `append(series, value)`
-and `stop_requested` (a core.jobs.JobContext in the dashboard, `QuietContext`
+and `stop_requested` (a core.engine.TaskContext on the engine, `QuietContext`
 in a notebook). It never touches a user interface.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,6 @@ from core.metrics import accuracy, cross_entropy
 from core.models import (
     OPTIMIZERS,
     ModelConfig,
-    SeededStart,
     build_model,
     check_model_config,
     compile_model,
@@ -189,6 +187,7 @@ class RunResult:
     parameter_count: int
     epochs_completed: float  # fractional when stopped inside an epoch
     seconds: float  # wall time of fit, without data preparation and evaluation
+    cpu_seconds: float  # CPU time of the process during fit (all of TensorFlow's threads)
     seconds_per_epoch: float | None
     train_accuracy: float | None  # measured after training, dropout off
     val_accuracy: float | None  # last epoch's validation accuracy
@@ -202,9 +201,7 @@ class RunResult:
     layer_code: tuple[str, ...] | None = None  # core.codegen.layer_lines, for "show code"
 
 
-def _progress_callback(
-    context, config: TrainConfig, steps: int, state: dict, fit_started: Callable[[], None]
-):
+def _progress_callback(context, config: TrainConfig, steps: int, state: dict):
     """A Keras callback that reports to `context` and obeys its stop flag; no UI here."""
     import keras
 
@@ -213,7 +210,6 @@ def _progress_callback(
 
     class ReportProgress(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
-            fit_started()
             state["started"] = time.perf_counter()
 
         def on_epoch_begin(self, epoch, logs=None):
@@ -285,22 +281,23 @@ def train(config: TrainConfig, context=None) -> RunResult:
     steps = steps_per_epoch(config)
     state: dict[str, Any] = {"epoch": 0, "batches": 0, "epoch_seconds": [], "epochs_done": 0}
     validation = (data.x_val, data.y_val) if len(data.x_val) else None
-    with SeededStart() as seeded:  # same seed -> same weights, dropout masks and shuffles
-        keras.utils.set_random_seed(config.seed)
-        model = compile_model(build_model(config.model), config.optimizer, config.learning_rate)
-        callback = _progress_callback(context, config, steps, state, seeded.release)
-        context.report(phase="training", epochs=config.epochs, batches=steps, fraction=0.0)
-        started = time.perf_counter()
-        history = model.fit(
-            data.x_train,
-            data.y_train,
-            batch_size=config.batch_size,
-            epochs=config.epochs,
-            validation_data=validation,
-            shuffle=True,
-            callbacks=[callback],
-            verbose=0,
-        )
+    # same seed -> same subset, weights, dropout masks and shuffles: one run per process
+    # (an engine worker runs one task at a time), so nothing else draws from these seeds
+    keras.utils.set_random_seed(config.seed)
+    model = compile_model(build_model(config.model), config.optimizer, config.learning_rate)
+    callback = _progress_callback(context, config, steps, state)
+    context.report(phase="training", epochs=config.epochs, batches=steps, fraction=0.0)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    history = model.fit(
+        data.x_train,
+        data.y_train,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        validation_data=validation,
+        shuffle=True,
+        callbacks=[callback],
+        verbose=0,
+    )
     seconds = time.perf_counter() - started
     context.report(phase="evaluating on the test images")
 
@@ -324,6 +321,7 @@ def train(config: TrainConfig, context=None) -> RunResult:
         parameter_count=int(model.count_params()),
         epochs_completed=state["batches"] / steps,
         seconds=seconds,
+        cpu_seconds=time.process_time() - cpu_started,
         seconds_per_epoch=(seconds * steps / state["batches"]) if state["batches"] else None,
         train_accuracy=None,
         val_accuracy=val_history[-1] if status != DIVERGED else None,

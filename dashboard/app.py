@@ -10,7 +10,9 @@ import streamlit as st  # noqa: E402
 
 from dashboard.navigation import HOME, available_pages  # noqa: E402
 from dashboard.sidebar import render_sidebar  # noqa: E402
+from dashboard.tensorflow_runtime import keep_keras_between_runs  # noqa: E402
 
+keep_keras_between_runs()  # see dashboard/tensorflow_runtime.py: 243 ms per rerun otherwise
 st.set_page_config(page_title="Deep learning, hands on", page_icon="🧠", layout="wide")
 navigation = st.navigation(
     [

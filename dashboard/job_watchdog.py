@@ -19,17 +19,12 @@ from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.engine import RemoteJob
-from core.engine.settings import grace_setting, setting_problems
+from core.engine.settings import grace_setting
 
 POLL_SECONDS = 1.0
 RELEASE_AFTER_STOP_SECONDS = 120  # a stopped run still measures its test accuracy
 
 _log = logging.getLogger(__name__)
-
-
-def server_setting_problems() -> list[str]:
-    """Bad engine settings (environment variables), each saying which default is used."""
-    return setting_problems()
 
 
 def current_session_check() -> Callable[[], bool] | None:

@@ -1,32 +1,22 @@
-"""Keeping a Streamlit server responsive once TensorFlow is loaded (shared by the Keras pages)."""
+"""Keeping the web server responsive once Keras is loaded in it (Prediction loads models).
+
+Training runs on the engine's workers, but Prediction still runs a model on each drawing in
+the server, so TensorFlow's ~360,000 objects live in this process. A full garbage collection
+over them costs 243 ms on this 2-core machine (bench/bench_prediction.py prints it), and two
+things would run one after every script run of every session:
+
+- Streamlit's own gc.collect() after each run: .streamlit/config.toml sets postScriptGC off;
+- Streamlit's script_runner._clean_problem_modules, which calls keras.backend.clear_session(),
+  whose free_memory=True means another gc.collect(): replaced below by the part of it that is
+  still wanted (closing matplotlib's figures).
+
+Python's own automatic collections stay on: in 2000 reruns' worth of garbage beside a loaded
+model they ran no full collection, so TensorFlow's objects need no gc.freeze().
+"""
 
 from __future__ import annotations
 
-import gc
 import sys
-import threading
-
-_frozen = threading.Event()
-
-
-def freeze_tensorflow_objects(import_now: bool = False) -> None:
-    """Keep TensorFlow's ~350,000 objects out of every garbage collection, once per process.
-
-    With TensorFlow loaded a full collection takes 0.5-1 s holding the GIL: Python's own
-    generation-2 collections, and Streamlit's gc.collect(2) after each script run where
-    runner.postScriptGC is on (.streamlit/config.toml turns it off), would starve the
-    training thread and make every stroke wait. gc.freeze() moves the objects that exist
-    now (TensorFlow's modules) to a generation collections skip. Streamlit's keras
-    clear_session() is turned off too (see keep_keras_between_runs).
-    """
-    keep_keras_between_runs()
-    if _frozen.is_set():
-        return
-    if import_now:
-        import keras  # noqa: F401 - the import is the point: done here, not in the job
-    if "tensorflow" in sys.modules:
-        gc.freeze()
-        _frozen.set()
 
 
 def close_matplotlib_figures() -> None:
@@ -37,15 +27,7 @@ def close_matplotlib_figures() -> None:
 
 
 def keep_keras_between_runs() -> None:
-    """Stop Streamlit from resetting Keras at the end of every script run.
-
-    Streamlit's script runner calls keras.backend.clear_session() after each run
-    (script_runner._clean_problem_modules), meant for scripts that build throwaway
-    models. Here models outlive the run (session state, background jobs), and the reset
-    empties TensorFlow's kernel cache under a running training: its next step
-    re-instantiates the compiled train function, 3 ms -> about 100 ms, and the live
-    panel reruns twice a second. It also swaps Keras' per-thread state under the job.
-    """
+    """Stop Streamlit from resetting Keras (and collecting all garbage) after every run."""
     from streamlit.runtime.scriptrunner import script_runner
 
     script_runner._clean_problem_modules = close_matplotlib_figures

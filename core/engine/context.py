@@ -92,7 +92,11 @@ class TaskContext:
         return self._stop.is_set()
 
     def report(self, **fields: Any) -> None:
-        """Merge fields into the progress (e.g. epoch=3, loss=0.4); published when due."""
+        """Merge fields into the progress (e.g. epoch=3, loss=0.4); published when due, or at
+        once when the phase changes (a stopped run's loop has ended: the page says so)."""
+        if "phase" in fields:
+            self.publish(**fields)
+            return
         self.progress.update(fields)
         self._publish_if_due()
 

@@ -48,6 +48,7 @@ class RemoteJob:
         self._client = client
         self._live: dict[str, Any] = {"started": False}
         self._live_read = 0.0
+        self._live_final = False  # read once more after the run ended, then never again
         self._outcome: tuple[Any, str | None, str | None] | None = None
         self._stop_requested = False
         self._lock = threading.Lock()
@@ -119,8 +120,12 @@ class RemoteJob:
         from distributed import Variable
 
         with self._lock:
-            if not force and time.monotonic() - self._live_read < LIVE_SECONDS:
+            if self._live_final or (
+                not force and time.monotonic() - self._live_read < LIVE_SECONDS
+            ):
                 return self._live
+            # the run has ended: this read is its last (its variable may be gone after release)
+            self._live_final = self._future.status != "pending"
             # not reachable this instant: the last state read stays on the page
             with contextlib.suppress(Exception):
                 self._live = Variable(progress_name(self.name), client=self._client).get(timeout=1)

@@ -5,13 +5,13 @@ import streamlit as st
 from core.data import DATASETS
 from dashboard.session_models import find_session_model
 from dashboard.settings import show_link_problems
+from dashboard.studio_runs import collect_finished
 from pages.prediction.answer import render_answer
 from pages.prediction.inputs import render_image_input
 from pages.prediction.models import render_model_source, select_session_model
 from pages.prediction.preprocessing import render_preprocessing_switches, render_stages
 from pages.prediction.settings import SETTINGS
 from pages.prediction.testset import render_class_test_set
-from pages.training.state import collect_finished
 
 st.title("Prediction")
 st.markdown(

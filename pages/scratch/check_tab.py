@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from core.data import DatasetInfo
+from core.engine import FAILED, FINISHED, QUEUED, EngineUnavailable
 from core.scratch import (
     ACTIVATIONS,
     MAX_CHECK_PARAMETERS,
@@ -13,19 +15,24 @@ from core.scratch import (
     TwoLayerNet,
     estimate_numerical_seconds,
     flatten_images,
-    gradient_check,
     picture_passes,
     refuse_costly_check,
 )
 from dashboard.settings import KEEP
 from pages.scratch.settings import MAX_CHECK_EXAMPLES
-from pages.scratch.training import single_threaded_blas
+from pages.scratch.training import start_check
 
 CHECK_KEY = "scratch_check"  # the last check's result and what it was run on
+CHECK_JOB_KEY = "scratch_check_job"  # the check on the engine (core.engine.RemoteJob)
+CHECK_LABEL_KEY = "scratch_check_label"  # what that check is run on
+CHECK_SEEN_KEY = "scratch_check_seen"  # the check whose end was already taken in
+CHECK_NOTE_KEY = "scratch_check_note"  # why the last check has no result, said once
 DIFFERENCE_FORMAT = st.column_config.NumberColumn(format="%.2e")
 
 
-def render_check_tab(x_train: np.ndarray, y_train: np.ndarray, info: DatasetInfo) -> None:
+def render_check_tab(
+    x_train: np.ndarray, y_train: np.ndarray, info: DatasetInfo, dataset_name: str
+) -> None:
     st.markdown(
         "The numerical gradient computes the loss twice **per parameter**: "
         "(L(w + h) − L(w − h)) / 2h with h = 0.0001. Backpropagation gets all of them from "
@@ -33,37 +40,79 @@ def render_check_tab(x_train: np.ndarray, y_train: np.ndarray, info: DatasetInfo
     )
     check_net, examples = checked_net(x_train, info)
     if check_net is not None:
-        check_x, check_t = flatten_images(x_train[:examples]), y_train[:examples]
-        estimate = render_cost(check_net, check_x, check_t)
-    run_check = st.button(
+        render_cost(check_net, flatten_images(x_train[:examples]), y_train[:examples])
+    job = st.session_state.get(CHECK_JOB_KEY)
+    running = job is not None and not job.finished
+    if st.button(
         "Run the gradient check",
         type="primary",
-        disabled=check_net is None,
+        disabled=check_net is None or running,
         key="scratch_check_run",
-    )
-    if run_check and check_net is not None:
-        nudging = (
-            f"Nudging {check_net.parameter_count:,} parameters twice each (about {estimate:.1f} s)…"
+    ):
+        label = (
+            f"{layer_sizes(check_net)} {check_net.activation_name} net, first "
+            f"{examples} training pictures of {info.title}"
         )
-        # thousands of tiny products: a second BLAS thread would only spin
-        with st.spinner(nudging), single_threaded_blas():
-            result = gradient_check(
-                check_net,
-                check_x,
-                check_t,
-                max_parameters=MAX_CHECK_PARAMETERS,
-                max_picture_passes=MAX_CHECK_PICTURE_PASSES,
+        try:
+            job = start_check(
+                dataset_name, check_net.params["W1"].shape[1], examples, check_net.activation_name
             )
-        st.session_state[CHECK_KEY] = {
-            "result": result,
-            "label": f"{layer_sizes(check_net)} {check_net.activation_name} net, first "
-            f"{examples} training pictures of {info.title}",
-        }
-    check = st.session_state.get(CHECK_KEY)
-    if check is None:
-        st.info("Press the button to compute both gradients of the same batch.")
+        except EngineUnavailable as error:
+            st.error(str(error))
+        else:
+            st.session_state[CHECK_JOB_KEY] = job
+            st.session_state[CHECK_LABEL_KEY] = label
+            running = True
+    check_panel(running)
+
+
+def check_panel(running: bool) -> None:
+    """The check in progress (on a worker: the page stays free), or the last result."""
+
+    @st.fragment(run_every=0.5 if running else None)
+    def panel() -> None:
+        job = st.session_state.get(CHECK_JOB_KEY)
+        if job is not None and job not in st.session_state.get(CHECK_SEEN_KEY, ()):
+            snapshot = job.snapshot()
+            label = st.session_state[CHECK_LABEL_KEY]
+            if snapshot.state not in FINISHED:
+                show_check_progress(job, snapshot, label)
+                return
+            st.session_state[CHECK_SEEN_KEY] = (job,)
+            job.release()
+            if snapshot.result is not None:
+                st.session_state[CHECK_KEY] = {"result": snapshot.result, "label": label}
+            elif snapshot.state == FAILED:
+                st.session_state[CHECK_NOTE_KEY] = f"The check failed: {snapshot.error}."
+            else:
+                stopped = snapshot.progress.get("stopped_early", "stopped before it began")
+                st.session_state[CHECK_NOTE_KEY] = f"The check was {stopped}."
+            st.rerun()  # the whole tab: the button is free again
+        note = st.session_state.pop(CHECK_NOTE_KEY, None)
+        if note is not None:
+            st.info(note)
+        check = st.session_state.get(CHECK_KEY)
+        if check is None:
+            st.info("Press the button to compute both gradients of the same batch.")
+        else:
+            render_check_result(check)
+
+    panel()
+
+
+def show_check_progress(job, snapshot, label: str) -> None:
+    if snapshot.state == QUEUED:
+        place = f"number {snapshot.queue_position} in" if snapshot.queue_position else "next in"
+        st.info(f"Gradient check of the {label}: waiting for a free worker, {place} the queue.")
     else:
-        render_check_result(check)
+        done = snapshot.progress.get("nudged", 0)
+        total = snapshot.progress.get("parameters", 1)
+        st.progress(
+            min(done / total, 1.0),
+            text=f"Nudging the {label}: parameter {done:,} of {total:,} ({snapshot.seconds:.1f} s)",
+        )
+    if st.button("Stop the check", key="scratch_check_stop"):
+        job.request_stop()
 
 
 def checked_net(x_train: np.ndarray, info: DatasetInfo) -> tuple[TwoLayerNet | None, int]:
@@ -116,10 +165,10 @@ def layer_sizes(net: TwoLayerNet) -> str:
     return f"{inputs}-{hidden}-{classes}"
 
 
-def render_cost(check_net: TwoLayerNet, check_x: np.ndarray, check_t: np.ndarray) -> float:
-    """What the check will cost, said before it runs; returns the estimated seconds."""
+def render_cost(check_net: TwoLayerNet, check_x: np.ndarray, check_t: np.ndarray) -> None:
+    """What the check will cost, said before it runs."""
     evaluations = picture_passes(check_net.parameter_count, 1)
-    with single_threaded_blas():  # as the check runs
+    with threadpool_limits(limits=1, user_api="blas"):  # as the check runs on its worker
         estimate = estimate_numerical_seconds(check_net, check_x, check_t)
     st.caption(
         f"{check_net.parameter_count:,} parameters → the numerical gradient computes the "
@@ -129,7 +178,6 @@ def render_cost(check_net: TwoLayerNet, check_x: np.ndarray, check_t: np.ndarray
         f"{MAX_CHECK_PARAMETERS:,} parameters and {MAX_CHECK_PICTURE_PASSES:,} "
         "pictures through the net (2 × parameters × pictures) per check."
     )
-    return estimate
 
 
 def render_check_result(check: dict) -> None:

@@ -40,9 +40,9 @@ forward_tab, check_tab, train_tab, weights_tab = st.tabs(
 with forward_tab:
     render_forward_tab(trained, dataset_name, x_test, y_test, info)
 with check_tab:
-    render_check_tab(x_train, y_train, info)
+    render_check_tab(x_train, y_train, info, dataset_name)
 with train_tab:
-    render_train_tab((x_train, y_train), (x_test, y_test), info, dataset_name)
+    render_train_tab(len(x_train), info, dataset_name)
 with weights_tab:
     render_weights_tab(trained)
 

@@ -1,16 +1,13 @@
-"""Tab 3, train: the tutorial's run settings, then a background job that a fragment polls.
-
-The start button and the polling fragment are moved here unchanged from page.py; the
-job itself is pages/scratch/training.py.
-"""
+"""Tab 3, train: the tutorial's run settings, then a run on the training engine that a
+fragment polls (pages/scratch/training.py starts it)."""
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from core.data import DatasetInfo
-from core.jobs import FINISHED
+from core.engine import FINISHED, EngineUnavailable
+from core.engine.settings import setting_problems
 from core.scratch import (
     ACTIVATIONS,
     MAX_HIDDEN_SIZE,
@@ -18,44 +15,41 @@ from core.scratch import (
     TUTORIAL_TEST_ACCURACY,
     TrainConfig,
 )
-from dashboard.job_watchdog import server_setting_problems
 from dashboard.settings import KEEP
 from pages.scratch.figures import accuracy_figure, loss_figure
 from pages.scratch.training import start_training, tutorial_table
 
-JOB_KEY = "scratch_job"  # the last training job (core.jobs.Job)
+JOB_KEY = "scratch_job"  # the last training run (core.engine.RemoteJob)
 TRAINED_KEY = "scratch_trained"  # the last finished run's net, data set and label
 
 
-def render_train_tab(
-    train_split: tuple[np.ndarray, np.ndarray],
-    test_split: tuple[np.ndarray, np.ndarray],
-    info: DatasetInfo,
-    dataset_name: str,
-) -> None:
+def render_train_tab(train_size: int, info: DatasetInfo, dataset_name: str) -> None:
     """The run's settings, Start, and the live progress of the last run."""
-    (x_train, y_train), (x_test, y_test) = train_split, test_split
-    config = render_run_settings(len(x_train))
-    for problem in server_setting_problems():
+    config = render_run_settings(train_size)
+    for problem in setting_problems():
         st.warning(problem)
     job = st.session_state.get(JOB_KEY)
     running = job is not None and not job.finished
     if st.button("Start training", type="primary", disabled=running, key="scratch_train_start"):
         try:
-            config.validate(len(x_train))
+            config.validate(train_size)
         except ValueError as error:
             st.error(f"Cannot train: {error}")
         else:
             run = st.session_state.get("scratch_runs", 0) + 1
-            st.session_state["scratch_runs"] = run
             label = (
                 f"run {run} · 784-{config.hidden_size}-10 {config.activation}, "
                 f"learning rate {config.learning_rate:g}, batch {config.batch_size} on {info.title}"
             )
-            job = start_training(config, (x_train, y_train), (x_test, y_test), label)
-            st.session_state[JOB_KEY] = job
-            st.session_state["scratch_job_meta"] = {"label": label, "dataset": dataset_name}
-            running = True
+            try:
+                job = start_training(config, dataset_name)
+            except EngineUnavailable as error:
+                st.error(str(error))
+            else:
+                st.session_state["scratch_runs"] = run
+                st.session_state[JOB_KEY] = job
+                st.session_state["scratch_job_meta"] = {"label": label, "dataset": dataset_name}
+                running = True
 
     @st.fragment(run_every=0.5 if running else None)
     def training_panel() -> None:
@@ -72,7 +66,8 @@ def render_train_tab(
         progress = snapshot.progress
         done_steps, total = progress.get("iteration", 0), progress.get("iterations", 1)
         if snapshot.state == "queued":
-            st.info(f"{meta['label']}: waiting, number {snapshot.queue_position} in the queue.")
+            place = f"number {snapshot.queue_position} in" if snapshot.queue_position else "next in"
+            st.info(f"{meta['label']}: waiting for a free worker, {place} the queue.")
         elif snapshot.state == "running":
             st.progress(
                 done_steps / total,
@@ -106,6 +101,7 @@ def render_train_tab(
         result = snapshot.result
         if finished and st.session_state.get("scratch_promoted") is not job:
             st.session_state["scratch_promoted"] = job
+            job.release()  # everything needed is in the snapshot now
             if result is not None and result.iterations > 0:
                 st.session_state[TRAINED_KEY] = {
                     "net": result.net,

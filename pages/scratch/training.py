@@ -1,95 +1,41 @@
-"""The From-scratch page's training job: core.scratch.train in a core.jobs.Job.
+"""The From-scratch page's long work on the training engine: training and the gradient check.
 
-The work function runs in a background thread and only talks to its JobContext,
-never to st.*; the page reads job.snapshot() from a polling fragment.
+Both are NumPy tasks of core.engine.tasks: the worker loads the data set by name, the page
+polls the run's snapshot from a fragment and can stop it.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict
-
-from threadpoolctl import threadpool_limits
-
-from core.jobs import Job, JobContext
+from core.engine import RemoteJob, gradient_check_task, scratch_training_task, submit
 from core.scratch import (
+    MAX_CHECK_PARAMETERS,
+    MAX_CHECK_PICTURE_PASSES,
     EpochRecord,
     TrainConfig,
-    TrainingDiverged,
-    TrainResult,
     epoch_table_line,
-    train,
 )
 from dashboard.job_watchdog import watch_session
 
-_blas_lock = threading.Lock()
-_blas_users = 0
-_blas_limiter = None
+CHECK_LIMITS = {
+    "max_parameters": MAX_CHECK_PARAMETERS,
+    "max_picture_passes": MAX_CHECK_PICTURE_PASSES,
+}
 
 
-@contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """One BLAS thread while any training job runs.
-
-    A 100x784 by 784x50 product is too small to gain from OpenBLAS' second thread, and on a
-    busy server its spinning threads made a 300-iteration run 3 to 10 times slower
-    (bench_scratch measures it). The limit is process-wide, so it is counted: the last
-    job to finish restores the original setting.
-    """
-    global _blas_users, _blas_limiter
-    with _blas_lock:
-        if _blas_users == 0:
-            _blas_limiter = threadpool_limits(limits=1, user_api="blas")
-        _blas_users += 1
-    try:
-        yield
-    finally:
-        with _blas_lock:
-            _blas_users -= 1
-            if _blas_users == 0:
-                _blas_limiter.restore_original_limits()
-                _blas_limiter = None
+def start_training(config: TrainConfig, dataset: str) -> RemoteJob:
+    """Queue a training run; raises core.engine.EngineUnavailable when the engine is down."""
+    job = submit(scratch_training_task, config, dataset, kind="scratch-train")
+    watch_session(job)  # a closed tab must not keep a worker busy
+    return job
 
 
-def training_work(config: TrainConfig, train_split, test_split):
-    """A Job function that trains and reports each epoch row and each batch loss."""
-    (x_train, y_train), (x_test, y_test) = train_split, test_split
-
-    def work(context: JobContext) -> TrainResult | None:
-        context.report(
-            iteration=0,
-            iterations=config.iterations,
-            epochs=config.iterations / config.iterations_per_epoch(len(x_train)),
-        )
-
-        def on_iteration(iteration: int, loss: float) -> None:
-            context.append("loss", loss)
-            context.report(iteration=iteration + 1)
-
-        try:
-            with single_threaded_blas():
-                return train(
-                    config,
-                    x_train,
-                    y_train,
-                    x_test,
-                    y_test,
-                    on_epoch=lambda record: context.append("epochs", asdict(record)),
-                    on_iteration=on_iteration,
-                    should_stop=lambda: context.stop_requested,
-                )
-        except TrainingDiverged as error:  # a lesson, not a crash: the page shows the message
-            context.report(diverged=str(error))
-            return None
-
-    return work
-
-
-def start_training(config: TrainConfig, train_split, test_split, name: str) -> Job:
-    job = Job(training_work(config, train_split, test_split), name=name).start()
-    watch_session(job)  # a closed tab must not keep a trainer busy
+def start_check(dataset: str, hidden_size: int, examples: int, activation: str) -> RemoteJob:
+    """Queue a gradient check; raises core.engine.EngineUnavailable when the engine is down."""
+    job = submit(
+        gradient_check_task, dataset, hidden_size, examples, activation, CHECK_LIMITS,
+        kind="gradient-check",
+    )  # fmt: skip
+    watch_session(job)
     return job
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.training import state
+from dashboard import studio_runs
 from pages.training.views import inside_view, run_summary
 
 
 def inside_tab() -> None:
-    finished = state.runs()
+    finished = studio_runs.runs()
     if not finished:
         st.info("Train a run first; then its confusion matrix, mistakes and weights are here.")
         return

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard.job_watchdog import server_setting_problems
+from core.engine import warm_up
+from core.engine.settings import setting_problems
+from dashboard import studio_runs
 from dashboard.settings import show_link_problems
-from pages.training import state
 from pages.training.explorer import explorer_view
 from pages.training.inside_tab import inside_tab
 from pages.training.runs_tab import runs_tab
@@ -19,14 +20,15 @@ st.markdown(
     "trained so far."
 )
 
-state.collect_finished()  # a run that ended while this page was not looking
-for problem in server_setting_problems():
+warm_up()  # the training engine starts in the background, ready by the time Train is pressed
+studio_runs.collect_finished()  # a run that ended while this page was not looking
+for problem in setting_problems():
     st.warning(problem)
 opened = SETTINGS.sync_from_link()
 show_link_problems(opened)
 preset_for_link(opened)
-while state.notices():
-    st.info(state.notices().pop(0))
+while studio_runs.notices():
+    st.info(studio_runs.notices().pop(0))
 
 train, runs, inside, data = st.tabs(["Train", "Runs", "Look inside", "Data explorer"])
 with train:

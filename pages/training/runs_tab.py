@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.presets import PRESETS
-from pages.training import state
-from pages.training.state import Run
+from dashboard import studio_runs
+from dashboard.studio_runs import Run
 from pages.training.views import ledger_view, overlay_view
 
 
@@ -33,12 +33,12 @@ def tutorial_rows(runs: list[Run]) -> list[dict[str, str]]:
 
 
 def runs_tab() -> None:
-    if not state.runs():
+    if not studio_runs.runs():
         st.info("Every run of this session will be listed here, with its settings and scores.")
     else:
         st.caption("Select rows to overlay their curves.")
-        selected = ledger_view(state.runs())
+        selected = ledger_view(studio_runs.runs())
         if selected:
             overlay_view(selected)
     st.subheader("Tutorial presets")
-    st.dataframe(tutorial_rows(state.runs()), hide_index=True)
+    st.dataframe(tutorial_rows(studio_runs.runs()), hide_index=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from core.data import DATASETS, DatasetError, load_dataset
+from core.engine import EngineUnavailable
 from core.models import describe_model
 from core.presets import PRESETS
 from core.training import TrainConfig, check_config, training_images
-from pages.training import state
+from dashboard import studio_runs
 from pages.training.controls import preset_box, settings_widgets
 from pages.training.figures import curves_figure
 from pages.training.settings import config_from_state, preset_of
@@ -39,7 +40,7 @@ def use_digits() -> None:
 
 
 def start_training() -> None:
-    if state.is_training():
+    if studio_runs.is_training():
         st.warning(
             "A run is already training in this session: press Stop or wait for it to "
             "finish before starting another."
@@ -57,12 +58,15 @@ def start_training() -> None:
         for problem in problems:
             st.error(problem[0].upper() + problem[1:] + ".")
         return
-    state.start_run(config, preset_of(config))
+    try:
+        studio_runs.start_run(config, preset_of(config))
+    except EngineUnavailable as error:
+        st.error(str(error))
 
 
 def stop_training() -> None:
-    current = state.pending()
-    if not state.is_training():
+    current = studio_runs.pending()
+    if not studio_runs.is_training():
         st.info("Nothing is training right now, so there is nothing to stop.")
         return
     current.job.request_stop()
@@ -71,11 +75,11 @@ def stop_training() -> None:
 
 @st.fragment(run_every=0.5)
 def live_panel() -> None:
-    current = state.pending()
+    current = studio_runs.pending()
     if current is None or current.collected:
         return
     if current.job.finished:
-        state.collect_finished()
+        studio_runs.collect_finished()
         st.rerun()  # the whole page: ledger, summary and views show the new run
     live_view(current)
 
@@ -92,11 +96,11 @@ def run_buttons() -> None:
 
 def latest_run() -> None:
     """The live run, else the last finished one, else what Train would start."""
-    current = state.pending()
+    current = studio_runs.pending()
     if current is not None and not current.collected:
         live_panel()
-    elif state.runs():
-        last = state.runs()[-1]
+    elif studio_runs.runs():
+        last = studio_runs.runs()[-1]
         run_summary(last)
         st.plotly_chart(curves_figure(last.series, f"Run {last.number}"), key="last_curves")
     else:

@@ -12,6 +12,7 @@ from core.ledger import ledger_csv
 from core.metrics import confusion_matrix, per_class_accuracy, worst_mistakes
 from core.presets import PRESETS
 from core.training import DIVERGED, STOPPED
+from dashboard.studio_runs import PendingRun, Run
 from pages.training.figures import (
     confusion_figure,
     curves_figure,
@@ -20,7 +21,6 @@ from pages.training.figures import (
     overlay_figure,
     per_class_figure,
 )
-from pages.training.state import PendingRun, Run
 
 
 def progress_text(progress: dict) -> str:
@@ -42,15 +42,20 @@ def live_view(current: PendingRun) -> None:
     """One tick of the live panel: queue position, or progress bar and growing curves."""
     snapshot = current.job.snapshot()
     if snapshot.state == QUEUED:
-        st.info(
-            f"Run {current.number} is waiting for a free trainer: position "
-            f"{snapshot.queue_position} in the server's queue."
-        )
+        if snapshot.queue_position:
+            st.info(
+                f"Run {current.number} is waiting for a free trainer: position "
+                f"{snapshot.queue_position} in the server's queue."
+            )
+        else:
+            st.info(f"Run {current.number} is starting on a free trainer…")
         return
     if snapshot.state == RUNNING:
         progress = snapshot.progress
         st.progress(min(1.0, progress.get("fraction", 0.0)), text=progress_text(progress))
-        if progress.get("phase") not in (None, "training"):
+        if snapshot.stop_seen:
+            st.caption("Stopped: measuring the test accuracy of the model trained so far…")
+        elif progress.get("phase") not in (None, "training"):
             st.caption(progress["phase"].capitalize() + "…")
     st.plotly_chart(
         curves_figure(snapshot.series, f"Run {current.number} (training)"),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.jobs import DONE
-from core.model_check import check_model
+from core.engine import DONE
+from core.model_check import load_model_bytes
 from core.models import describe_model
 from core.presets import PRESETS, QUICK_MODEL
 from core.quick_model import (
@@ -25,7 +25,7 @@ def test_the_quick_model_is_a_preset_of_the_normal_training_path():
 
 @pytest.mark.slow
 def test_shared_job_trains_a_model_above_97_percent(real_data_dir, monkeypatch):
-    """Every caller gets the same job; when done, the model reads MNIST's test set at >= 97 %.
+    """Every caller gets the same run; when done, the model reads MNIST's test set at >= 97 %.
 
     The accuracy is re-measured here, batch by batch through Keras' evaluate, as a reference.
     """
@@ -46,7 +46,8 @@ def test_shared_job_trains_a_model_above_97_percent(real_data_dir, monkeypatch):
 
     _, (x_test, y_test), _ = load_dataset("mnist")
     assert len(quick.test_labels) == len(x_test) == 10_000  # what the page's caption says
-    quick.model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    _, keras_accuracy = quick.model.evaluate(x_test / 255.0, y_test, verbose=0)
+    checked = load_model_bytes(quick.model_bytes)  # it came back from a worker as a file
+    checked.model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    _, keras_accuracy = checked.model.evaluate(x_test / 255.0, y_test, verbose=0)
     assert quick.test_accuracy == pytest.approx(keras_accuracy, abs=1e-4)
-    assert check_model(quick.model).gives_probabilities
+    assert checked.gives_probabilities

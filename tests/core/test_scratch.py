@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
 from core.data import load_dataset
 from core.scratch import (
@@ -28,8 +28,6 @@ from core.scratch import (
     train,
     weight_mosaic,
 )
-from pages.scratch.latex import latex_matrix
-from pages.scratch.training import single_threaded_blas
 
 
 def small_problem(seed, activation, inputs=5, hidden=4, classes=3, rows=7):
@@ -321,28 +319,6 @@ def test_the_tutorial_run_reaches_its_test_accuracy(real_data_dir):
     assert result.test_accuracy >= 0.94
 
 
-def test_latex_matrix_writes_rows_with_fixed_decimals():
-    assert latex_matrix(np.array([0.6, 0.9]), 2) == r"\begin{bmatrix} 0.60 & 0.90 \end{bmatrix}"
-    assert latex_matrix(np.eye(2), 0) == r"\begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix}"
-
-
 def test_flatten_images_scales_pixels_to_unit_range():
     images = np.array([[[0, 255], [51, 102]]], dtype=np.uint8)
     np.testing.assert_allclose(flatten_images(images), [[0.0, 1.0, 0.2, 0.4]])
-
-
-def blas_threads() -> set[int]:
-    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
-
-
-def test_single_threaded_blas_is_restored_by_the_last_job_only():
-    """Overlapping jobs: the limit holds until the last one leaves, then the original returns."""
-    original = blas_threads()
-    first, second = single_threaded_blas(), single_threaded_blas()
-    first.__enter__()
-    second.__enter__()
-    assert blas_threads() == {1}
-    first.__exit__(None, None, None)
-    assert blas_threads() == {1}  # the second job is still training
-    second.__exit__(None, None, None)
-    assert blas_threads() == original

@@ -2,18 +2,14 @@
 
 import math
 import re
-import threading
-from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from core.ledger import COLUMNS, ledger_csv, ledger_row
 from core.metrics import accuracy
-from core.model_check import load_model_bytes
-from core.models import ModelConfig, build_model
+from core.models import ModelConfig
 from core.presets import PRESETS, preset_for
-from core.quick_model import QUICK_CONFIG
 from core.training import (
     DIVERGED,
     DONE,
@@ -101,46 +97,6 @@ def test_same_seed_gives_the_same_curves(real_data_dir):
     train(config, first)
     train(config, second)
     np.testing.assert_allclose(first.series["batch_loss"], second.series["batch_loss"], rtol=1e-6)
-
-
-def test_same_seed_same_curves_while_other_runs_and_builds_happen(real_data_dir, tmp_path):
-    """Keras draws unseeded initializer and dropout seeds from process-wide state: a run
-    started while another run seeds and builds, and while a page thread keeps building
-    models, training the quick model and loading uploads, still gives exactly the curves
-    of the same run alone."""
-    config = TrainConfig(
-        "mnist", ModelConfig("mlp", 1, 32, "relu", 0.2), "adam", 1e-3, 50, 1, 1_000, 0.1, seed=3
-    )
-    config = replace(config, test_size=200)
-    alone = QuietContext()
-    train(config, alone)
-    stop_building = threading.Event()
-
-    upload = tmp_path / "upload.keras"
-    build_model(ModelConfig("mlp", 1, 16, "relu", 0.5)).save(upload)
-    upload_bytes = upload.read_bytes()
-
-    def keep_building():  # each at least once, however fast the crowded run is
-        while True:
-            build_model(ModelConfig("softmax"))
-            train(replace(QUICK_CONFIG, subset_size=200, epochs=1, test_size=50))
-            load_model_bytes(upload_bytes)
-            if stop_building.is_set():
-                return
-
-    builder = threading.Thread(target=keep_building)
-    other = threading.Thread(target=train, args=(replace(config, seed=9), QuietContext()))
-    builder.start()
-    other.start()
-    crowded = QuietContext()
-    try:
-        train(config, crowded)
-    finally:
-        stop_building.set()
-        builder.join()
-        other.join()
-    for name in ("batch_loss", "batch_accuracy", "epoch_val_loss", "epoch_val_accuracy"):
-        assert crowded.series[name] == alone.series[name], name
 
 
 class StopAfter(QuietContext):

@@ -1,24 +1,23 @@
-"""The watchdog that stops a training job whose browser session has gone."""
+"""The watchdog that stops an engine run whose browser session has gone."""
 
 import threading
 import time
+import uuid
 
 import pytest
+from distributed import Event
 
-from core.jobs import RUNNING, STOPPED, Job, JobQueue
-from dashboard.job_watchdog import grace_setting, stop_when_gone
-from tests.core.test_jobs import wait_until
+from core.engine import RUNNING, STOPPED, engine_client, submit
+from core.engine.settings import grace_setting
+from dashboard.job_watchdog import stop_when_gone
+from tests.core.engine.helper_tasks import busy_engine, hold_task
 
 
-def endless_job(queue=None) -> Job:
-    """A job that runs until it is asked to stop, like a long training."""
-
-    def work(context):
-        while not context.stop_requested:
-            time.sleep(0.01)
-        return "stopped on request"
-
-    return Job(work, queue=queue or JobQueue(1)).start()
+def wait_until(condition, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.02)
 
 
 class Session:
@@ -32,46 +31,64 @@ class Session:
         return self.connected.is_set()
 
 
-def test_a_job_whose_session_is_gone_is_stopped_after_the_grace():
-    """Closed tab: the job runs on through the grace period, then stops and keeps its result."""
-    session, job = Session(), endless_job()
-    watcher = stop_when_gone(job, session.is_active, grace_seconds=0.3, poll_seconds=0.02)
+@pytest.fixture
+def endless():
+    """A run on the engine that holds its worker until it is stopped (or the test ends)."""
+    release = f"release-{uuid.uuid4().hex}"
+    job = submit(hold_task, release, kind="test")
+    wait_until(lambda: job.state == RUNNING)
+    yield job
+    Event(release, client=engine_client()).set()
+    job.join(30)
+
+
+@pytest.mark.slow
+def test_a_run_whose_session_is_gone_is_stopped_after_the_grace(endless):
+    """Closed tab: the run goes on through the grace period, then stops and is released."""
+    session = Session()
+    watcher = stop_when_gone(endless, session.is_active, grace_seconds=0.5, poll_seconds=0.02)
     session.connected.clear()
     gone = time.monotonic()
-    job.join(5)
-    assert time.monotonic() - gone >= 0.3
-    assert job.state == STOPPED and job.snapshot().result == "stopped on request"
-    watcher.join(1)
+    endless.join(30)
+    assert time.monotonic() - gone >= 0.5
+    assert endless.state == STOPPED
+    watcher.join(30)
     assert not watcher.is_alive()
 
 
-def test_a_session_that_comes_back_within_the_grace_keeps_its_job():
+@pytest.mark.slow
+def test_a_session_that_comes_back_within_the_grace_keeps_its_run(endless):
     """A network blip shorter than the grace does not stop the run."""
-    session, job = Session(), endless_job()
-    watcher = stop_when_gone(job, session.is_active, grace_seconds=0.5, poll_seconds=0.02)
+    session = Session()
+    watcher = stop_when_gone(endless, session.is_active, grace_seconds=1.0, poll_seconds=0.02)
     for _ in range(3):
         session.connected.clear()
-        time.sleep(0.2)
+        time.sleep(0.3)
         session.connected.set()
         time.sleep(0.1)
-    assert job.state == RUNNING
-    job.request_stop()
-    job.join(5)
-    watcher.join(1)
+    assert endless.state == RUNNING
+    endless.request_stop()
+    endless.join(30)
+    watcher.join(30)
     assert not watcher.is_alive()
 
 
-def test_a_stopped_orphan_frees_its_place_in_the_queue():
-    """The slot an orphan held goes to the next job waiting."""
-    queue, session = JobQueue(1), Session()
-    orphan = endless_job(queue)
-    wait_until(lambda: orphan.state == RUNNING)
-    waiting = Job(lambda context: "ran", queue=queue).start()
-    wait_until(lambda: waiting.snapshot().queue_position == 1)
-    stop_when_gone(orphan, session.is_active, grace_seconds=0.1, poll_seconds=0.02)
-    session.connected.clear()
-    waiting.join(5)
-    assert waiting.snapshot().result == "ran"
+@pytest.mark.slow
+def test_a_queued_orphan_leaves_the_queue_for_the_next_run():
+    """A closed tab's run that is still waiting is taken out: the run behind it moves up."""
+    with busy_engine():
+        release = f"release-{uuid.uuid4().hex}"
+        orphan = submit(hold_task, release, kind="test")
+        behind = submit(hold_task, release, kind="test")
+        wait_until(lambda: behind.snapshot().queue_position == 2)
+        session = Session()
+        stop_when_gone(orphan, session.is_active, grace_seconds=0.1, poll_seconds=0.02)
+        session.connected.clear()
+        wait_until(lambda: orphan.finished)
+        assert orphan.state == STOPPED
+        wait_until(lambda: behind.snapshot().queue_position == 1)
+    Event(release, client=engine_client()).set()
+    behind.join(60)
 
 
 @pytest.mark.parametrize(("value", "expected"), [("5", (5, None)), ("", (60, None))])

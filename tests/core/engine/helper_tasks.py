@@ -1,6 +1,8 @@
 """Small tasks for the engine's tests: they hold a worker until told, and say when they began."""
 
 import time
+import uuid
+from contextlib import contextmanager
 
 from core.engine.context import TaskContext
 from core.engine.tasks import channel_for
@@ -21,3 +23,26 @@ def hold_task(release_name: str, run_key: str | None = None) -> float:
 def failing_task(run_key: str | None = None) -> None:
     with TaskContext(channel_for(run_key)):
         raise ValueError("the batch size is larger than the data set")
+
+
+@contextmanager
+def busy_engine():
+    """Every worker of the engine holds a run until the block ends: new runs must queue."""
+    from distributed import Event
+
+    from core.engine import RUNNING, engine_client, submit
+    from core.engine.settings import workers_setting
+
+    release = f"release-{uuid.uuid4().hex}"
+    holders = [submit(hold_task, release, kind="busy") for _ in range(workers_setting()[0])]
+    deadline = time.monotonic() + 180
+    while not all(job.state == RUNNING for job in holders):
+        assert time.monotonic() < deadline, "the engine's workers never all started"
+        time.sleep(0.05)
+    try:
+        yield holders
+    finally:
+        Event(release, client=engine_client()).set()
+        for job in holders:
+            job.join(30)
+            job.release()

@@ -48,20 +48,28 @@ def release():
     Event(name, client=client).set()
 
 
-def test_runs_wait_in_one_queue_in_order_and_know_their_place(release):
+def test_runs_wait_in_one_queue_in_order_and_know_their_place():
+    """Every worker busy, two runs wait: positions 1 and 2; a worker frees, the first starts."""
+    client = engine_client()
     workers = workers_setting()[0]
-    jobs = [submit(hold_task, release, kind="test") for _ in range(workers + 2)]
-    wait_until(lambda: sum(job.state == RUNNING for job in jobs) == workers)
-    waiting = jobs[workers:]
-    assert [job.state for job in waiting] == [QUEUED, QUEUED]
-    wait_until(lambda: [job.snapshot().queue_position for job in waiting] == [1, 2])
-    Event(release, client=engine_client()).set()
+    releases = [f"release-{uuid.uuid4().hex}" for _ in range(workers + 2)]
+    jobs = [submit(hold_task, name, kind="test") for name in releases]
+    try:
+        wait_until(lambda: sum(job.state == RUNNING for job in jobs) == workers)
+        holders = [job for job in jobs if job.state == RUNNING]
+        waiting = [job for job in jobs if job.state == QUEUED]
+        assert waiting == jobs[workers:]  # the first ones came first
+        wait_until(lambda: [job.snapshot().queue_position for job in waiting] == [1, 2])
+        Event(releases[jobs.index(holders[0])], client=client).set()
+        wait_until(lambda: waiting[0].state == RUNNING)
+        assert waiting[1].state == QUEUED
+        wait_until(lambda: waiting[1].snapshot().queue_position == 1)
+    finally:
+        for name in releases:
+            Event(name, client=client).set()
     for job in jobs:
         job.join(60)
-    starts = [job.snapshot().result for job in jobs]
-    assert starts[workers] <= starts[workers + 1]  # first come, first served
-    assert all(job.state == DONE for job in jobs)
-    for job in jobs:
+        assert job.state == DONE
         job.release()
 
 
@@ -147,3 +155,18 @@ def test_an_unreachable_scheduler_is_one_sentence_and_no_wait_on_every_call():
         assert "The training engine at tcp://127.0.0.1:9 cannot be reached" in line
         assert "every other page works" in line
     assert float(lines[1].split()[0]) < 1  # the second call answers from memory
+
+
+def test_the_same_seed_gives_the_same_curves_on_two_workers_training_at_once(real_data_dir):
+    """Each run is alone in its worker process: two runs of one seed, side by side, agree."""
+    config = TrainConfig(
+        "mnist", ModelConfig("mlp", 1, 32, "relu", 0.2), "adam", 1e-3, 50, 1, 1_000, 0.1, seed=3
+    )
+    jobs = [submit(training_task, replace(config, test_size=200), kind="test") for _ in range(2)]
+    for job in jobs:
+        job.join(300)
+    first, second = (job.snapshot().result for job in jobs)
+    assert first.test_accuracy == second.test_accuracy
+    first_curves, second_curves = (job.snapshot().series for job in jobs)
+    for name in ("batch_loss", "batch_accuracy", "epoch_val_loss", "epoch_val_accuracy"):
+        assert first_curves[name] == second_curves[name], name

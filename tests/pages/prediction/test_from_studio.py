@@ -1,15 +1,13 @@
 """The Training studio in its surroundings: its models reach Prediction, its runs share a queue."""
 
-import threading
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.data import load_dataset
-from core.jobs import Job, default_queue
-from core.model_check import check_model, class_probabilities
+from core.model_check import class_probabilities, load_model_bytes
 from tests.conftest import ROOT
+from tests.core.engine.helper_tasks import busy_engine
 from tests.pages.training.test_page import TINY as QUICK_SOFTMAX  # a softmax run of about a second
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -36,7 +34,7 @@ def test_run_that_ends_while_on_the_prediction_page_is_offered_there(real_data_d
     assert app.segmented_control(key="prediction_source").value == "session"
     assert any("finished training" in toast.value for toast in app.toast)
     _, (x_test, _), _ = load_dataset("mnist")
-    expected = class_probabilities(check_model(model.model), x_test[0] / 255.0)
+    expected = class_probabilities(load_model_bytes(model.model_bytes), x_test[0] / 255.0)
     shown = next(item.value for item in app.metric if item.label == "#1")
     assert shown == str(int(np.argmax(expected)))
 
@@ -44,12 +42,7 @@ def test_run_that_ends_while_on_the_prediction_page_is_offered_there(real_data_d
 @pytest.mark.slow  # trains a softmax regression
 def test_a_run_waits_in_the_server_queue_and_shows_its_place(real_data_dir):
     """With every trainer of the server busy, Train queues the run and says its position."""
-    queue = default_queue()
-    release = threading.Event()
-    others = [
-        Job(lambda context: release.wait(60), queue=queue).start() for _ in range(queue.max_running)
-    ]
-    try:
+    with busy_engine():
         app = AppTest.from_file(APP, default_timeout=120).run()
         app.switch_page(STUDIO).run()
         for key, value in QUICK_SOFTMAX.items():
@@ -58,10 +51,6 @@ def test_a_run_waits_in_the_server_queue_and_shows_its_place(real_data_dir):
         assert not app.exception, [error.value for error in app.exception]
         waiting = [info.value for info in app.info if "server's queue" in info.value]
         assert waiting == ["Run 1 is waiting for a free trainer: position 1 in the server's queue."]
-    finally:
-        release.set()
-        for job in others:
-            job.join(10)
     app.session_state["train_job"].job.join(120)
     app.run()
     assert app.session_state["session_models"][0].label == "run 1 · Softmax regression on MNIST"

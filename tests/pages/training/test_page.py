@@ -3,20 +3,21 @@
 import base64
 import json
 import re
-import threading
 from dataclasses import replace
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import codegen, jobs
+from core import codegen
+from core.engine.settings import default_workers, workers_setting
 from core.presets import PRESETS
+from dashboard import studio_runs as training_state
 from dashboard.session_models import MAX_SESSION_MODELS, SessionModel
 from dashboard.text import plain
-from pages.training import state as training_state
 from pages.training.settings import preset_of
 from tests.conftest import ROOT
+from tests.core.engine.helper_tasks import busy_engine
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGE = str(ROOT / "pages" / "training" / "page.py")
@@ -325,15 +326,10 @@ def test_a_run_that_ends_just_before_train_is_pressed_is_kept(real_data_dir, mon
     ]
 
 
+@pytest.mark.slow
 def test_stopping_a_queued_run_records_it_as_stopped(real_data_dir):
     """Stop while the run waits for a free trainer: the ledger says stopped, not failed."""
-    queue = jobs.default_queue()
-    release = threading.Event()
-    others = [
-        jobs.Job(lambda context: release.wait(60), queue=queue).start()
-        for _ in range(queue.max_running)
-    ]
-    try:
+    with busy_engine():
         app = open_studio()
         set_settings(app, **TINY)
         press(app, "train_start")
@@ -341,10 +337,6 @@ def test_stopping_a_queued_run_records_it_as_stopped(real_data_dir):
         press(app, "train_stop")
         app.session_state["train_job"].job.join(10)
         app.run()
-    finally:
-        release.set()
-        for job in others:
-            job.join(10)
     assert list(ledger(app)["status"]) == ["stopped"]
     assert "Run 1 was stopped before training started: nothing to show." in texts(app.warning)
     assert not app.error
@@ -353,20 +345,19 @@ def test_stopping_a_queued_run_records_it_as_stopped(real_data_dir):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("value", ["0", "two"])
-def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(real_data_dir, monkeypatch, value):
-    """DASHBOARD_MAX_JOBS=0 or =two: the page names the setting, the server uses 2, Train works."""
-    monkeypatch.setenv("DASHBOARD_MAX_JOBS", value)
-    monkeypatch.setattr(jobs, "_default_queue", None)  # the queue reads it when it is made
+def test_a_bad_workers_setting_is_named_and_training_still_runs(real_data_dir, monkeypatch, value):
+    """DASHBOARD_WORKERS=0 or =two: the page names the setting and its default, Train works."""
+    monkeypatch.setenv("DASHBOARD_WORKERS", value)
     app = open_studio()
     message = (
-        f"Server setting: DASHBOARD_MAX_JOBS={value!r} must be a whole number of at least 1; "
-        "using 2."
+        f"Server setting: DASHBOARD_WORKERS={value!r} must be a whole number of at least 1; "
+        f"using {default_workers()}."
     )
     assert message in texts(app.warning)
+    assert workers_setting() == (default_workers(), message.removeprefix("Server setting: "))
     set_settings(app, **TINY)
     wait_for_run(press(app, "train_start"))
     assert list(ledger(app)["status"]) == ["done"]
-    assert jobs.default_queue().max_running == 2
 
 
 @pytest.mark.slow
