@@ -51,24 +51,28 @@ class RemoteJob:
         self._live_final = False  # read once more after the run ended, then never again
         self._outcome: tuple[Any, str | None, str | None] | None = None
         self._stop_requested = False
+        self._final_state: str | None = None
         self._lock = threading.Lock()
 
     # --- state ---------------------------------------------------------------------------
 
     @property
     def state(self) -> str:
+        if self._final_state is not None:  # kept: a released future no longer knows it
+            return self._final_state
         status = self._future.status
         if status == "pending":
             return RUNNING if self._read_live().get("started") else QUEUED
         if status == "finished":
-            return STOPPED if self._stopped() else DONE
-        if status == "cancelled":
-            return STOPPED
-        return FAILED  # error, lost
+            state = STOPPED if self._stopped() else DONE
+        else:
+            state = STOPPED if status == "cancelled" else FAILED  # error, lost
+        self._final_state = state
+        return state
 
     @property
     def finished(self) -> bool:
-        return self._future.status != "pending"
+        return self._final_state is not None or self._future.status != "pending"
 
     def snapshot(self) -> JobSnapshot:
         state = self.state
@@ -104,8 +108,14 @@ class RemoteJob:
             time.sleep(JOIN_POLL_SECONDS)
 
     def release(self) -> None:
-        """Forget the run on the cluster: its result, progress variable and stop event."""
+        """Forget the run on the cluster: its result, progress variable and stop event.
+
+        What a page shows of a finished run (its snapshot) is kept here first.
+        """
         from distributed import Event, Variable
+
+        if self.finished:
+            self.snapshot()
 
         try:
             Variable(progress_name(self.name), client=self._client).delete()

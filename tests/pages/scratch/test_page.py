@@ -6,7 +6,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import jobs
+from core.engine.settings import default_workers
 from dashboard.text import plain
 from pages.scratch.settings import SETTINGS
 from tests.conftest import ROOT
@@ -40,6 +40,14 @@ def finish_training(app: AppTest, timeout: float = 60) -> AppTest:
     app.button(key="scratch_train_start").click().run()
     assert not app.exception, [error.value for error in app.exception]
     job = app.session_state["scratch_job"]
+    job.join(timeout)
+    assert job.finished
+    return app.run()
+
+
+def finish_check(app: AppTest, timeout: float = 120) -> AppTest:
+    """Wait for the gradient check on the engine, then rerun as the polling fragment would."""
+    job = app.session_state["scratch_check_job"]
     job.join(timeout)
     assert job.finished
     return app.run()
@@ -88,6 +96,7 @@ def test_gradient_check_shows_agreement_and_measured_times(real_data_dir):
     assert re.search(r"the loss of these 2 pictures 7,970 times: about \d+\.\d s", captions(app))
     app.button(key="scratch_check_run").click().run()
     assert not app.exception, [error.value for error in app.exception]
+    app = finish_check(app)
     table = next(frame.value for frame in app.dataframe if "parameter" in frame.value)
     assert list(table["parameter"]) == ["W1", "b1", "W2", "b2"]
     assert (table["max |numerical − backprop|"] < 1e-7).all()
@@ -113,6 +122,7 @@ def test_gradient_check_too_costly_or_empty_is_refused_before_running(hidden, pi
     app = on_digits(open_scratch())
     app.number_input(key="scratch_check_hidden").set_value(3)
     app.button(key="scratch_check_run").click().run()
+    app = finish_check(app)
     app.number_input(key="scratch_check_hidden").set_value(hidden)
     app.number_input(key="scratch_check_examples").set_value(pictures).run()
     assert not app.exception
@@ -157,19 +167,18 @@ def test_short_training_fills_the_table_and_draws_the_hidden_weights():
 
 
 @pytest.mark.slow  # trains a net
-def test_a_bad_max_jobs_setting_is_named_and_training_still_runs(monkeypatch):
-    """DASHBOARD_MAX_JOBS=two: the page names the setting as the studio does, and Start works."""
-    monkeypatch.setenv("DASHBOARD_MAX_JOBS", "two")
-    monkeypatch.setattr(jobs, "_default_queue", None)  # the queue reads it when it is made
+def test_a_bad_workers_setting_is_named_and_training_still_runs(monkeypatch):
+    """DASHBOARD_WORKERS=two: the page names the setting as the studio does, and Start works."""
+    monkeypatch.setenv("DASHBOARD_WORKERS", "two")
     app = on_digits(open_scratch())
     message = (
-        "Server setting: DASHBOARD_MAX_JOBS='two' must be a whole number of at least 1; using 2."
+        "Server setting: DASHBOARD_WORKERS='two' must be a whole number of at least 1; "
+        f"using {default_workers()}."
     )
     assert message in [warning.value for warning in app.warning]
     app.number_input(key="scratch_iterations").set_value(30).run()
     app = finish_training(app)
     assert any(success.value.startswith("Done: run 1") for success in app.success)
-    assert jobs.default_queue().max_running == 2
 
 
 @pytest.mark.slow  # trains a net
@@ -296,3 +305,31 @@ def test_settings_survive_a_visit_to_another_page():
         "scratch_hidden": "80",
         "scratch_check_activation": "relu",
     }
+
+
+@pytest.mark.slow
+def test_the_gradient_check_runs_on_the_engine_with_progress_and_stop(real_data_dir):
+    """The tutorial's 784-50-10 check takes seconds: the page answers at once, shows how many
+    parameters are nudged, and Stop ends it, keeping the last finished check."""
+    app = open_scratch()
+    app.number_input(key="scratch_check_hidden").set_value(50)
+    app.number_input(key="scratch_check_examples").set_value(3).run()
+    started = time.monotonic()
+    app.button(key="scratch_check_run").click().run()
+    assert time.monotonic() - started < 5  # the page is not held while 79,520 losses run
+    job = app.session_state["scratch_check_job"]
+    deadline = time.monotonic() + 120
+    while job.snapshot().progress.get("nudged", 0) < 100:
+        assert time.monotonic() < deadline, "the check never started nudging"
+        time.sleep(0.1)
+    app.run()
+    assert any(
+        re.search(r"parameter [\d,]+ of 39,760", bar.proto.text) for bar in app.get("progress")
+    )
+    assert app.button(key="scratch_check_run").disabled
+    app.button(key="scratch_check_stop").click().run()
+    job.join(60)
+    app.run()
+    assert not app.exception, [error.value for error in app.exception]
+    assert "The check was stopped after nudging" in " ".join(info.value for info in app.info)
+    assert not app.button(key="scratch_check_run").disabled
