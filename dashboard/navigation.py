@@ -59,7 +59,7 @@ PAGES: tuple[PageEntry, ...] = (
         "Training studio",
         ":material/model_training:",
         "Train softmax regression, an MLP or a CNN and look inside it.",
-        True,
+        False,  # runs train on the engine's workers; the page shows what they send back
     ),
     PageEntry(
         "prediction",
