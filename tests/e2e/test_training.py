@@ -122,7 +122,7 @@ def one_trainer_server(request, real_data_dir) -> str:
     """A server of its own: one trainer, and a closed tab's run stopped after 5 s."""
     port = free_port()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DASHBOARD_MAX_JOBS", "1")
+        patch.setenv("DASHBOARD_WORKERS", "1")
         patch.setenv("DASHBOARD_ORPHAN_GRACE_SECONDS", "5")
         process = start_server(port, ROOT / "artifacts" / "streamlit-e2e-one-trainer.log")
     request.addfinalizer(lambda: process.terminate() or process.wait(timeout=10))
