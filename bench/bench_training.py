@@ -1,15 +1,25 @@
-"""Training speed: what the studio's UI costs, fast CNN time to accuracy, each tutorial preset.
+"""Training through the engine: throughput, Stop latency, time to accuracy, CPU per preset.
 
-    python -m bench training                      # UI cost and the accuracy-target presets
+    python -m bench training                      # everything below except the tutorials
     BENCH_TUTORIALS=1 python -m bench training    # also every tutorial preset (long)
-    BENCH_QUICK=1 python -m bench training        # a few seconds: checks the code path only
+    BENCH_QUICK=1 python -m bench training        # a minute: checks the code path only
+
+- throughput: the studio's run through a worker (callbacks, progress published to the page,
+  a page polling it twice a second) against bare `model.fit` in the same kind of process (a
+  worker of the same engine), same model, data and batch; pairs alternate. Target >= 0.95.
+- stop latency: Stop pressed on a training run while two other runs train (three workers);
+  "stopped" is the page seeing the worker has ended the training loop; "result" is the run
+  back with its test accuracy. Target p95 <= 1 s.
+- time to accuracy: each "Accuracy target" preset from the click to its result. Targets:
+  MNIST >= 0.990 in <= 45 s, Fashion-MNIST >= 0.910 in <= 60 s.
+- CPU seconds per preset: what one run costs the machine (the capacity table in the README
+  is built from these).
 
 Needs the real data sets ($DASHBOARD_DATA_DIR). Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import statistics
 import sys
@@ -19,145 +29,169 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DASHBOARD_WORKERS", "3")  # the Stop test trains three runs at once
 
-from streamlit import config as streamlit_config  # noqa: E402
-
+from bench.report import load, summary  # noqa: E402
+from core.engine import FINISHED, engine_client, shutdown, submit, training_task  # noqa: E402
 from core.models import ModelConfig, build_model, compile_model  # noqa: E402
-from core.presets import PRESETS  # noqa: E402
-from core.training import TrainConfig, prepare_data, train  # noqa: E402
+from core.presets import PRESETS, QUICK_MODEL  # noqa: E402
+from core.training import TrainConfig, prepare_data  # noqa: E402
 
 QUICK = bool(os.environ.get("BENCH_QUICK"))
-# the throughput comparison: an MLP on all 60 000 MNIST digits, 3 epochs (seconds each),
-# long enough for the live panel to tick a dozen times and to dilute graph tracing
+# the throughput comparison: an MLP on all 60 000 MNIST digits, 3 epochs (seconds each)
 THROUGHPUT = TrainConfig(
     "mnist", ModelConfig("mlp", 1, 256), "adam", 1e-3, 128, 3, 60_000, 0.0, seed=0, test_size=1000
 )
+# what is stopped: a small CNN whose batches take milliseconds, as in a class
+STOPPED = TrainConfig(
+    "mnist", ModelConfig("cnn_fast"), "adam", 1e-3, 64, 20, 20_000, 0.0, seed=0, test_size=2000
+)
 if QUICK:
     THROUGHPUT = replace(THROUGHPUT, epochs=1, subset_size=2_000)
-REPEATS = 1 if QUICK else 5  # one fit varies by +-12 % here: pairs, order alternated
-TICK_SECONDS = 0.5  # the studio's live fragment: st.fragment(run_every=0.5)
+REPEATS = 1 if QUICK else 4
+STOPS = 3 if QUICK else 12
+TICK_SECONDS = 0.5  # the studio's live fragment polls twice a second
+TARGETS = {"target_cnn_mnist": (0.990, 45.0), "target_cnn_fashion": (0.910, 60.0)}
 
 
-def bare_fit_seconds(config: TrainConfig) -> float:
-    """model.fit alone: same model, data, batch size and epochs, no callback, no thread."""
+def bare_fit_task(config: TrainConfig, run_key: str | None = None) -> float:
+    """model.fit alone on a worker: same model, data, batch and epochs; no callback."""
     import keras
 
     data = prepare_data(config)
     keras.utils.set_random_seed(config.seed)
     model = compile_model(build_model(config.model), config.optimizer, config.learning_rate)
-    start = time.perf_counter()
+    started = time.perf_counter()
     model.fit(
         data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs, verbose=0
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - started
 
 
-def live_page() -> None:
-    """The studio's live panel as a script: start the run once, then one tick per run."""
-    import streamlit as st
+def watched(job, every: float = TICK_SECONDS):
+    """Poll the run as the live panel does (snapshot and its curves figure) until it ends."""
+    from pages.training.figures import curves_figure
 
-    from dashboard import studio_runs as state
-    from pages.training.views import live_view
-
-    if state.pending() is None:
-        state.start_run(st.session_state["bench_config"], None)
-    current = state.pending()
-    if current.job.finished:
-        state.collect_finished()
-    else:
-        live_view(current)
-
-
-def in_app_fit_seconds(config: TrainConfig) -> float:
-    """The studio's real path, driven the way a browser drives it.
-
-    The run starts through dashboard.studio_runs.start_run (Job, Keras callbacks,
-    TensorFlow freeze, session watchdog) inside a Streamlit script run, and the live
-    panel reruns twice a second through Streamlit's own script runner (AppTest), followed
-    by the gc.collect(2) a server adds after every run when runner.postScriptGC is on
-    (AppTest leaves it out; .streamlit/config.toml turns it off for this reason).
-    """
-    from streamlit.testing.v1 import AppTest
-
-    app = AppTest.from_function(live_page, default_timeout=120)
-    app.session_state["bench_config"] = config
-    while True:
+    while not job.finished:
         tick = time.perf_counter()
-        app.run()
-        if streamlit_config.get_option("runner.postScriptGC"):
-            gc.collect(2)
-        if app.exception:
-            raise RuntimeError(app.exception[0].value)
-        if "train_runs" in app.session_state and app.session_state["train_runs"]:
-            break
-        time.sleep(max(0.0, TICK_SECONDS - (time.perf_counter() - tick)))
-    [run] = app.session_state["train_runs"]
-    if run.result is None:
-        raise RuntimeError(f"the in-app run failed: {run.error}")
-    return run.result.seconds  # fit's wall time, like bare_fit_seconds
+        snapshot = job.snapshot()
+        curves_figure(snapshot.series, "live")
+        time.sleep(max(0.0, every - (time.perf_counter() - tick)))
+    return job.snapshot()
 
 
 def throughput_ratio() -> None:
     images = THROUGHPUT.subset_size * THROUGHPUT.epochs
-    bare_fit_seconds(THROUGHPUT)  # warm-up: graph tracing and the first allocations
+    submit(bare_fit_task, THROUGHPUT, kind="bench").join()  # warm-up: data, tracing
     bare, in_app = [], []
-    for repeat in range(REPEATS):  # interleaved, first one then the other: load hits both alike
-        pair = (bare_fit_seconds, in_app_fit_seconds)[:: 1 if repeat % 2 == 0 else -1]
-        for measure in pair:
-            (bare if measure is bare_fit_seconds else in_app).append(measure(THROUGHPUT))
-    bare_rate = images / statistics.median(bare)
-    app_rate = images / statistics.median(in_app)
-    pair_ratios = sorted(b / a for b, a in zip(bare, in_app))
+    for repeat in range(REPEATS):  # alternated, so load hits both alike
+        for kind in ("bare", "engine")[:: 1 if repeat % 2 == 0 else -1]:
+            if kind == "bare":
+                job = submit(bare_fit_task, THROUGHPUT, kind="bench")
+                job.join()
+                bare.append(job.snapshot().result)
+            else:
+                snapshot = watched(submit(training_task, THROUGHPUT, kind="bench"))
+                in_app.append(snapshot.result.seconds)
+    bare_rate, app_rate = images / statistics.median(bare), images / statistics.median(in_app)
+    ratios = sorted(b / a for b, a in zip(bare, in_app))
     print(
-        f"throughput.bare_fit: {bare_rate:,.0f} images/s (MLP 256, batch 128, "
-        f"{THROUGHPUT.epochs} x {THROUGHPUT.subset_size:,} images, median of {REPEATS})"
+        f"throughput.bare_fit_in_a_worker: {bare_rate:,.0f} images/s (MLP 256, batch 128, "
+        f"{THROUGHPUT.epochs} x {THROUGHPUT.subset_size:,} images, median of {REPEATS}; {load()})"
     )
     print(
-        f"throughput.in_app: {app_rate:,.0f} images/s (studio job + callbacks, live panel "
-        f"rerun every {TICK_SECONDS} s by Streamlit's script runner, post-script gc "
-        f"{'on' if streamlit_config.get_option('runner.postScriptGC') else 'off'})"
+        f"throughput.through_the_engine: {app_rate:,.0f} images/s (training_task with its "
+        f"callback and progress, the page polling every {TICK_SECONDS} s; {load()})"
     )
     print(
-        f"throughput.ratio: {app_rate / bare_rate:.3f} (in-app / bare, target >= 0.95; "
-        f"pairs ranged {pair_ratios[0]:.2f}-{pair_ratios[-1]:.2f})"
+        f"throughput.ratio: {app_rate / bare_rate:.3f} (engine / bare, target >= 0.95; pairs "
+        f"{ratios[0]:.2f}-{ratios[-1]:.2f})"
     )
 
 
-def preset_figures(key: str) -> None:
+def stop_latency() -> None:
+    others = [submit(training_task, replace(STOPPED, epochs=100), kind="bench") for _ in range(2)]
+    stopped, resulted = [], []
+    try:
+        for _ in range(STOPS):
+            job = submit(training_task, STOPPED, kind="bench")
+            while job.snapshot().progress.get("batch", 0) < 30:
+                time.sleep(0.05)
+            clicked = time.perf_counter()
+            job.request_stop()
+            while True:
+                snapshot = job.snapshot()
+                if snapshot.state in FINISHED or (
+                    snapshot.stop_seen and snapshot.progress.get("phase") != "training"
+                ):
+                    break
+                time.sleep(0.02)
+            stopped.append(time.perf_counter() - clicked)
+            job.join()
+            resulted.append(time.perf_counter() - clicked)
+            job.release()
+    finally:
+        for other in others:
+            other.request_stop()
+    print(
+        f"stop.stopped: {summary(stopped)} (click to the training loop ended, while two "
+        f"other runs train; target p95 <= 1 s; {load()})"
+    )
+    print(
+        f"stop.result: {summary(resulted)} (click to the run back with its test accuracy on "
+        f"{STOPPED.test_size:,} images)"
+    )
+
+
+def preset_figures(key: str, target: tuple[float, float] | None = None) -> None:
     preset = PRESETS[key]
-    start = time.perf_counter()
-    result = train(preset.config)
-    total = time.perf_counter() - start
+    clicked = time.perf_counter()
+    job = submit(training_task, preset.config, kind="bench")
+    snapshot = watched(job)
+    seconds = time.perf_counter() - clicked
+    result = snapshot.result
+    if result is None:
+        print(f"preset.{key}: {snapshot.state} {snapshot.error}")
+        return
+    accuracy = "none" if result.test_accuracy is None else f"{result.test_accuracy:.4f}"
+    verdict = ""
+    if target is not None and result.test_accuracy is not None:
+        met = result.test_accuracy >= target[0] and seconds <= target[1]
+        verdict = (
+            f"; target >= {target[0]:.3f} in <= {target[1]:.0f} s: {'met' if met else 'missed'}"
+        )
     tutorial = (
-        f"; tutorial printed {preset.tutorial_accuracy:.3f}"
+        f"; the tutorial printed {preset.tutorial_accuracy:.3f}"
         if preset.tutorial_accuracy is not None
         else ""
     )
-    accuracy = "none" if result.test_accuracy is None else f"{result.test_accuracy:.4f}"
-    per_epoch = (
-        "" if result.seconds_per_epoch is None else f", {result.seconds_per_epoch:.1f} s/epoch"
-    )
     print(
-        f"preset.{key}.test_accuracy: {accuracy} "
-        f"({preset.config.epochs} epochs, {result.status}: {result.message}{tutorial})"
-    )
-    print(
-        f"preset.{key}.seconds: {total:.1f} s (fit {result.seconds:.1f} s{per_epoch}, "
-        f"{os.cpu_count()} CPUs)"
+        f"preset.{key}: test accuracy {accuracy} in {seconds:.1f} s from the click "
+        f"(fit {result.seconds:.1f} s, {result.cpu_seconds:.0f} CPU s, {preset.config.epochs} "
+        f"epochs{tutorial}{verdict}; {load()})"
     )
 
 
 def main() -> None:
-    throughput_ratio()
-    if QUICK:
-        preset_figures("fast_softmax")
-        return
-    for key in ("target_cnn_mnist", "target_cnn_fashion"):
-        preset_figures(key)  # targets: MNIST >= 0.990, Fashion >= 0.90, each <= 120 s
-    if os.environ.get("BENCH_TUTORIALS"):
-        for key in PRESETS:
-            if key.startswith("tutorial_"):
-                preset_figures(key)
+    started = time.perf_counter()
+    engine_client()
+    print(f"engine.start: {time.perf_counter() - started:.1f} s (LocalCluster of "
+          f"{os.environ['DASHBOARD_WORKERS']} workers with TensorFlow preloaded; {load()})")  # fmt: skip
+    try:
+        throughput_ratio()
+        stop_latency()
+        keys = ["fast_softmax"] if QUICK else [key for key in PRESETS if key.startswith("fast_")]
+        for key in [QUICK_MODEL, *keys]:
+            preset_figures(key)
+        if not QUICK:
+            for key, target in TARGETS.items():
+                preset_figures(key, target)
+        if os.environ.get("BENCH_TUTORIALS"):
+            for key in PRESETS:
+                if key.startswith("tutorial_"):
+                    preset_figures(key)
+    finally:
+        shutdown()
 
 
 if __name__ == "__main__":

@@ -41,10 +41,14 @@ LAYER_CODE: dict[str, Callable] = {
 }
 
 OPTIMIZER_CODE = {
-    "sgd": "keras.optimizers.SGD(learning_rate={lr!r})",
-    "momentum": "keras.optimizers.SGD(learning_rate={lr!r}, momentum=0.9)",
-    "rmsprop": "keras.optimizers.RMSprop(learning_rate={lr!r})",
-    "adam": "keras.optimizers.Adam(learning_rate={lr!r})",
+    "sgd": "keras.optimizers.SGD(learning_rate={lr})",
+    "momentum": "keras.optimizers.SGD(learning_rate={lr}, momentum=0.9)",
+    "rmsprop": "keras.optimizers.RMSprop(learning_rate={lr})",
+    "adam": "keras.optimizers.Adam(learning_rate={lr})",
+}
+SCHEDULE_CODE = {  # the learning_rate argument; `steps` is the run's number of gradient steps
+    "constant": "{lr!r}",
+    "cosine": "keras.optimizers.schedules.CosineDecay({lr!r}, decay_steps=steps)",
 }
 
 TEMPLATE = '''"""{title}
@@ -144,6 +148,7 @@ def main():
 
     keras.utils.set_random_seed(SEED)
     model = build_model()
+    steps = -(-len(x_train) // BATCH_SIZE) * args.epochs  # gradient steps of the whole run
     model.compile(
         optimizer={optimizer_code},
         loss="sparse_categorical_crossentropy",
@@ -201,5 +206,7 @@ def script_for(
         epochs=config.epochs,
         seed=config.seed,
         layer_lines="\n".join(f"            {line}," for line in layers),
-        optimizer_code=OPTIMIZER_CODE[config.optimizer].format(lr=config.learning_rate),
+        optimizer_code=OPTIMIZER_CODE[config.optimizer].format(
+            lr=SCHEDULE_CODE[config.schedule].format(lr=config.learning_rate)
+        ),
     )

@@ -21,6 +21,7 @@ from core.data import load_dataset, spec_for
 from core.metrics import accuracy, cross_entropy
 from core.models import (
     OPTIMIZERS,
+    SCHEDULES,
     ModelConfig,
     build_model,
     check_model_config,
@@ -39,7 +40,7 @@ class TrainConfig:
     dataset: str = "mnist"  # core.data name: mnist | fashion_mnist | digits
     model: ModelConfig = field(default_factory=ModelConfig)  # which network
     optimizer: str = "adam"  # sgd | momentum | rmsprop | adam (core.models.OPTIMIZERS)
-    learning_rate: float = 1e-3  # step size of the optimizer, > 0
+    learning_rate: float = 1e-3  # step size of the optimizer, > 0 (the start, with a schedule)
     batch_size: int = 128  # images per gradient step, 1..1024
     epochs: int = 1  # passes over the training images
     subset_size: int = (
@@ -48,6 +49,7 @@ class TrainConfig:
     validation_split: float = 0.1  # fraction of the subset held out to watch overfitting, 0..0.5
     seed: int = 0  # same seed -> same subset, same initial weights, same curves
     test_size: int | None = None  # test images evaluated at the end; None = the whole test split
+    schedule: str = "constant"  # how the learning rate changes: constant | cosine (SCHEDULES)
 
 
 def training_images(config: TrainConfig) -> int:
@@ -74,6 +76,11 @@ def check_config(config: TrainConfig, available: int | None = None) -> list[str]
     except ValueError as error:
         problems.append(str(error))
     problems += check_model_config(config.model)
+    if config.schedule not in SCHEDULES:
+        problems.append(
+            f"unknown learning-rate schedule {config.schedule!r}; choose one of "
+            f"{', '.join(SCHEDULES)}"
+        )
     if config.optimizer not in OPTIMIZERS:
         problems.append(
             f"unknown optimizer {config.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}"
@@ -284,7 +291,13 @@ def train(config: TrainConfig, context=None) -> RunResult:
     # same seed -> same subset, weights, dropout masks and shuffles: one run per process
     # (an engine worker runs one task at a time), so nothing else draws from these seeds
     keras.utils.set_random_seed(config.seed)
-    model = compile_model(build_model(config.model), config.optimizer, config.learning_rate)
+    model = compile_model(
+        build_model(config.model),
+        config.optimizer,
+        config.learning_rate,
+        config.schedule,
+        steps * config.epochs,
+    )
     callback = _progress_callback(context, config, steps, state)
     context.report(phase="training", epochs=config.epochs, batches=steps, fraction=0.0)
     started, cpu_started = time.perf_counter(), time.process_time()

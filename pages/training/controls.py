@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from core.data import DATASETS
-from core.models import ACTIVATIONS, FAMILY_TITLES, OPTIMIZER_TITLES
+from core.models import ACTIVATIONS, FAMILY_TITLES, OPTIMIZER_TITLES, SCHEDULES
 from core.presets import PRESETS
 from dashboard.settings import KEEP
 from pages.training.settings import SETTINGS, load_preset
@@ -54,12 +54,15 @@ def settings_widgets() -> None:
         st.radio(
             "Activation", ACTIVATIONS, key="train_activation", horizontal=True, persist_state=KEEP
         )
+    if family == "cnn_fast":
+        grid_slider("Filters of the first convolution (the second has twice)", "train_filters")
     if family != "softmax":
         ranged(st.slider, "Dropout rate", "train_dropout_rate", step=0.05)
     choice_box("Optimizer", "train_optimizer", OPTIMIZER_TITLES)
     grid_slider(
         "Learning rate (log scale)", "train_learning_rate", format_func=lambda rate: f"{rate:g}"
     )
+    choice_box("Learning-rate schedule", "train_schedule", SCHEDULES)
     grid_slider("Batch size (images per step)", "train_batch_size")
     left, right = st.columns(2)
     ranged(left.number_input, "Epochs", "train_epochs")

@@ -12,7 +12,14 @@ from typing import Any
 import streamlit as st
 
 from core.data import DATASETS
-from core.models import ACTIVATIONS, FAMILIES, MAX_HIDDEN_LAYERS, OPTIMIZER_TITLES, ModelConfig
+from core.models import (
+    ACTIVATIONS,
+    FAMILIES,
+    MAX_HIDDEN_LAYERS,
+    OPTIMIZER_TITLES,
+    SCHEDULES,
+    ModelConfig,
+)
 from core.presets import PRESETS
 from core.training import MAX_BATCH_SIZE, MAX_EPOCHS, TrainConfig
 from dashboard.settings import CHOICE, NUMBER, WHOLE, OpenedLink, PageSettings, Setting
@@ -24,6 +31,7 @@ WIDTHS = [16, 32, 64, 128, 256, 512, 1024]
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 50, 64, 100, 128, 256, 512, MAX_BATCH_SIZE]
 MAX_SUBSET = 60_000  # the largest training split (MNIST, Fashion-MNIST)
 MAX_SEED = 1_000_000
+FILTERS = (8, 16, 24, 32, 48, 64)  # the fast CNN's first convolution; the second has twice
 
 
 # a fresh page holds the fast softmax preset's run (a first run takes seconds): a test checks it
@@ -39,10 +47,14 @@ SETTINGS = PageSettings(
         ),
         Setting("train_width", 128, "units per hidden layer", kind=WHOLE, grid=tuple(WIDTHS)),
         Setting("train_activation", "relu", "activation", kind=CHOICE, choices=ACTIVATIONS),
+        Setting("train_filters", 32, "filters of the first convolution", kind=WHOLE, grid=FILTERS),
         Setting("train_dropout_rate", 0.0, "dropout rate", kind=NUMBER, low=0.0, high=0.8),
         Setting("train_optimizer", "sgd", "optimizer", kind=CHOICE, choices=OPTIMIZER_TITLES),
         Setting(
             "train_learning_rate", 0.5, "learning rate", kind=NUMBER, grid=tuple(LEARNING_RATES)
+        ),
+        Setting(
+            "train_schedule", "constant", "learning-rate schedule", kind=CHOICE, choices=SCHEDULES
         ),
         Setting("train_batch_size", 50, "batch size", kind=WHOLE, grid=tuple(BATCH_SIZES)),
         Setting("train_epochs", 3, "epochs", kind=WHOLE, low=0, high=MAX_EPOCHS),
@@ -70,9 +82,11 @@ def settings_of(config: TrainConfig) -> dict[str, Any]:
         "train_hidden_layers": model.hidden_layers,
         "train_width": model.width,
         "train_activation": model.activation,
+        "train_filters": model.filters,
         "train_dropout_rate": model.dropout_rate,
         "train_optimizer": config.optimizer,
         "train_learning_rate": config.learning_rate,
+        "train_schedule": config.schedule,
         "train_batch_size": config.batch_size,
         "train_epochs": config.epochs,
         "train_subset_size": config.subset_size,
@@ -92,6 +106,7 @@ def config_of(values: Mapping[str, Any]) -> TrainConfig:
             width=int(values["train_width"]),
             activation=values["train_activation"],
             dropout_rate=float(values["train_dropout_rate"]) if family != "softmax" else 0.0,
+            filters=int(values["train_filters"]),
         ),
         optimizer=values["train_optimizer"],
         learning_rate=float(values["train_learning_rate"]),
@@ -100,6 +115,7 @@ def config_of(values: Mapping[str, Any]) -> TrainConfig:
         subset_size=int(values["train_subset_size"]),
         validation_split=float(values["train_validation_split"]),
         seed=int(values["train_seed"]),
+        schedule=values["train_schedule"],
     )
 
 

@@ -15,6 +15,7 @@ CONFIGS = [
     TrainConfig("fashion_mnist", ModelConfig("mlp", 3, 64, "tanh", 0.2), "momentum", 0.01, 32),
     TrainConfig("mnist", ModelConfig("cnn", dropout_rate=0.5), "adam", 1e-4, 50),
     TrainConfig("digits", ModelConfig("cnn_fast", dropout_rate=0.3), "rmsprop", 1e-3, 64),
+    TrainConfig("mnist", ModelConfig("cnn_fast", filters=16), "adam", 5e-3, 256, schedule="cosine"),
 ]
 
 
@@ -45,11 +46,20 @@ def test_script_keeps_the_run_settings(config):
     assert namespace["VALIDATION_SPLIT"] == config.validation_split
 
 
+def test_a_schedule_is_written_into_the_optimizer():
+    cosine = script_for(CONFIGS[-1])
+    assert "keras.optimizers.Adam(learning_rate=keras.optimizers.schedules.CosineDecay(" in cosine
+    assert "CosineDecay" not in script_for(CONFIGS[0])
+
+
+@pytest.mark.slow
 def test_generated_script_reproduces_the_run(real_data_dir, tmp_path):
-    """Run as its own process on 1 000 real digits: the studio's test accuracy, give or take."""
+    """Run as its own process on 1 000 real digits: the studio's test accuracy, give or take
+    (with a cosine schedule, which the script must decay over the same number of steps)."""
     config = TrainConfig(
-        "mnist", ModelConfig("softmax"), "sgd", 0.5, 50, 1, 1_000, 0.1, seed=2, test_size=2_000
-    )
+        "mnist", ModelConfig("softmax"), "sgd", 0.5, 50, 1, 1_000, 0.1, seed=2, test_size=2_000,
+        schedule="cosine",
+    )  # fmt: skip
     path = tmp_path / "train_run.py"
     path.write_text(script_for(config))
     completed = subprocess.run(
