@@ -26,7 +26,7 @@ MIN_FILTERS, MAX_FILTERS = 4, 128
 class ModelConfig:
     family: str = "softmax"  # softmax | mlp | cnn | cnn_fast (see FAMILIES)
     hidden_layers: int = 1  # MLP only: how many hidden Dense layers, 1..4
-    width: int = 128  # MLP only: units in each hidden layer
+    width: int = 128  # MLP: units in each hidden layer; fast CNN: units of its dense layer
     activation: str = "relu"  # MLP only: relu | sigmoid | tanh
     dropout_rate: float = 0.0  # MLP and CNNs: fraction of units zeroed while training, 0..0.9
     filters: int = 32  # fast CNN only: filters of its first convolution (the second has twice)
@@ -52,12 +52,12 @@ def check_model_config(config: ModelConfig) -> list[str]:
             problems.append(
                 f"an MLP has 1 to {MAX_HIDDEN_LAYERS} hidden layers, got {config.hidden_layers}"
             )
-        if config.width < 1:
-            problems.append(f"a hidden layer needs at least 1 unit, got {config.width}")
         if config.activation not in ACTIVATIONS:
             problems.append(
                 f"unknown activation {config.activation!r}; choose one of {', '.join(ACTIVATIONS)}"
             )
+    if config.family in ("mlp", "cnn_fast") and config.width < 1:
+        problems.append(f"a dense layer needs at least 1 unit, got {config.width}")
     if config.family == "cnn_fast" and not MIN_FILTERS <= config.filters <= MAX_FILTERS:
         problems.append(
             f"the fast CNN's first convolution has {MIN_FILTERS} to {MAX_FILTERS} filters, "
@@ -109,7 +109,7 @@ def _cnn_fast(config: ModelConfig, layers) -> list:
         layers.Conv2D(2 * config.filters, 3, activation="relu"),
         layers.MaxPooling2D(2),
         layers.Flatten(),
-        layers.Dense(128, activation="relu"),
+        layers.Dense(config.width, activation="relu"),
         layers.Dropout(config.dropout_rate),
         layers.Dense(NUM_CLASSES, activation="softmax"),
     ]
@@ -140,8 +140,8 @@ def describe_model(config: ModelConfig) -> str:
     title = FAMILY_TITLES.get(config.family, config.family)
     if config.family == "mlp":
         title += f" {config.hidden_layers}x{config.width} {config.activation}"
-    if config.family == "cnn_fast" and config.filters != ModelConfig.filters:
-        title += f" {config.filters} filters"
+    if config.family == "cnn_fast" and (config.filters, config.width) != (32, 128):
+        title += f" {config.filters} filters, dense {config.width}"
     if config.family != "softmax" and config.dropout_rate > 0:
         title += f", dropout {config.dropout_rate:g}"
     return title

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.data import DATASETS
+from dashboard.engine_start import warm_up_engine
 from dashboard.session_models import find_session_model
 from dashboard.settings import show_link_problems
 from dashboard.studio_runs import collect_finished
@@ -13,6 +14,7 @@ from pages.prediction.preprocessing import render_preprocessing_switches, render
 from pages.prediction.settings import SETTINGS
 from pages.prediction.testset import render_class_test_set
 
+warm_up_engine()  # the engine trains its runs: started before the first click
 st.title("Prediction")
 st.markdown(
     "A model never sees your drawing: it sees **28 x 28 numbers**. Draw, upload or pick an "

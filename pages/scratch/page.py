@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.data import DATASETS, OFFLINE_DEFAULT, DatasetError, load_dataset
+from dashboard.engine_start import warm_up_engine
 from dashboard.settings import KEEP, show_link_problems
 from pages.scratch.check_tab import render_check_tab
 from pages.scratch.forward_tab import render_forward_tab
@@ -10,6 +11,7 @@ from pages.scratch.settings import SETTINGS
 from pages.scratch.train_tab import TRAINED_KEY, render_train_tab
 from pages.scratch.weights_tab import render_weights_tab
 
+warm_up_engine()  # the engine trains its runs: started before the first click
 st.title("From scratch: backpropagation vs the numerical gradient")
 st.markdown(
     "A two-layer network written in plain NumPy. Its gradient is computed twice: by "

@@ -56,6 +56,7 @@ def settings_widgets() -> None:
         )
     if family == "cnn_fast":
         grid_slider("Filters of the first convolution (the second has twice)", "train_filters")
+        grid_slider("Units of the dense layer", "train_width")
     if family != "softmax":
         ranged(st.slider, "Dropout rate", "train_dropout_rate", step=0.05)
     choice_box("Optimizer", "train_optimizer", OPTIMIZER_TITLES)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.engine import warm_up
 from core.engine.settings import setting_problems
 from dashboard import studio_runs
+from dashboard.engine_start import warm_up_engine
 from dashboard.settings import show_link_problems
 from pages.training.explorer import explorer_view
 from pages.training.inside_tab import inside_tab
@@ -20,7 +20,7 @@ st.markdown(
     "trained so far."
 )
 
-warm_up()  # the training engine starts in the background, ready by the time Train is pressed
+warm_up_engine()
 studio_runs.collect_finished()  # a run that ended while this page was not looking
 for problem in setting_problems():
     st.warning(problem)

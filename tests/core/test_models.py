@@ -124,3 +124,38 @@ def test_conv_filters_are_pictured_per_filter():
 def test_description_names_the_architecture():
     assert describe_model(ModelConfig("mlp", 2, 64, "tanh", 0.1)) == "MLP 2x64 tanh, dropout 0.1"
     assert describe_model(ModelConfig("softmax", dropout_rate=0.5)) == "Softmax regression"
+
+
+def test_the_fast_cnn_takes_its_filters_and_dense_units_from_the_config():
+    model = build_model(ModelConfig("cnn_fast", width=256, filters=16))
+    convolutions = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    assert [layer.filters for layer in convolutions] == [16, 32]
+    dense = [layer.units for layer in model.layers if type(layer).__name__ == "Dense"]
+    assert dense == [256, 10]
+    assert describe_model(ModelConfig("cnn_fast", width=256, filters=16)) == (
+        "CNN (fast) 16 filters, dense 256"
+    )
+    assert describe_model(ModelConfig("cnn_fast")) == "CNN (fast)"
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    [
+        (ModelConfig("cnn_fast", filters=2), "has 4 to 128 filters, got 2"),
+        (ModelConfig("cnn_fast", width=0), "a dense layer needs at least 1 unit, got 0"),
+    ],
+)
+def test_bad_fast_cnn_sizes_are_explained(config, problem):
+    assert any(problem in text for text in check_model_config(config))
+
+
+def test_a_cosine_schedule_decays_to_zero_over_the_run():
+    optimizer = make_optimizer("adam", 5e-3, "cosine", steps=100)
+    rate = optimizer.learning_rate  # the schedule, read at the optimizer's step
+    schedule = optimizer._learning_rate
+    assert float(schedule(0)) == pytest.approx(5e-3)
+    assert float(schedule(50)) == pytest.approx(2.5e-3, rel=1e-3)
+    assert float(schedule(100)) == pytest.approx(0.0, abs=1e-9)
+    assert float(rate) == pytest.approx(5e-3)
+    with pytest.raises(ValueError, match="unknown schedule"):
+        make_optimizer("adam", 5e-3, "linear")
