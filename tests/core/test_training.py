@@ -153,5 +153,7 @@ def test_ledger_row_and_csv(real_data_dir):
     assert rows[0]["test acc"] == pytest.approx(result.test_accuracy, abs=1e-4)
     lines = ledger_csv(rows).splitlines()
     assert lines[0].split(",") == list(COLUMNS)
-    assert lines[1].startswith("1,MNIST,Softmax regression,7850,SGD (gradient descent),0.5,50,1,1,")
+    assert lines[1].startswith(
+        "1,MNIST,Softmax regression,7850,SGD (gradient descent),0.5,constant,50,1,1,"
+    )
     assert lines[2].endswith(",,,,failed: DatasetError: no data")

@@ -201,12 +201,12 @@ def test_mlp_settings_hidden_while_a_cnn_is_chosen_keep_their_values():
     app.select_slider(key="train_width").set_value(512).run()
     app.slider(key="train_hidden_layers").set_value(3).run()
     app.radio(key="train_activation").set_value("tanh").run()
-    app.selectbox(key="train_family").set_value("cnn_fast").run()
+    app.selectbox(key="train_family").set_value("cnn").run()
     assert not [widget for widget in app.select_slider if widget.key == "train_width"]
     assert app.query_params["train_width"] == "512"
     app.switch_page(str(ROOT / "pages" / "home" / "page.py")).run()
     app.switch_page(PAGE).run()
-    assert app.selectbox(key="train_family").value == "cnn_fast"
+    assert app.selectbox(key="train_family").value == "cnn"
     app.selectbox(key="train_family").set_value("mlp").run()
     assert not app.exception
     assert app.select_slider(key="train_width").value == 512
