@@ -8,6 +8,11 @@ A model here must take one 28x28 image (as (28, 28), (28, 28, 1) or a flat 784)
 and give 10 numbers. Softmax outputs are used as they are; raw scores (logits)
 are turned into probabilities with a softmax, and the check says which it is.
 TensorFlow is imported only inside the functions that need it.
+
+An upload is refused before Keras reads it when its archive would inflate past a bound
+(each member, all of them, and config.json, which only describes layers), and before it
+answers anything when its parameters or the multiply-adds of one 28x28 image are past a
+bound: a tiny file can describe a network that takes gigabytes and minutes per image.
 """
 
 from __future__ import annotations
@@ -26,6 +31,12 @@ from core.information import softmax
 from core.metrics import accuracy, predicted_classes
 
 MAX_MODEL_BYTES = 20_000_000  # same as the upload limit in .streamlit/config.toml
+MAX_MEMBERS = 64  # a .keras archive holds config.json, metadata.json, the weights, assets
+MAX_MEMBER_BYTES = 40_000_000  # one member, inflated (Keras itself only refuses 4 GiB)
+MAX_ARCHIVE_BYTES = 60_000_000  # every member together, inflated
+MAX_CONFIG_BYTES = 1_000_000  # config.json lists layers: a few kilobytes in practice
+MAX_PARAMETERS = 5_000_000  # the tutorial CNN, the largest model here, has 3.3 million
+MAX_MULTIPLY_ADDS = 100_000_000  # per 28x28 image; the tutorial CNN needs about 14 million
 NUM_CLASSES = 10
 INPUT_SHAPES = ((28, 28), (28, 28, 1), (784,))  # per-image shapes a model may expect
 ZIP_MAGIC = b"PK\x03\x04"  # a .keras file is a zip archive
@@ -44,8 +55,9 @@ class CheckedModel:
     parameters: int  # trainable and frozen weights together
 
 
-def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedModel:
-    """Load a .keras upload with Keras' safe mode (no arbitrary code), then check its shapes."""
+def check_archive(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> None:
+    """Refuse a file that is no .keras archive or that would inflate past the bounds,
+    reading only the archive's listing (nothing is decompressed)."""
     if len(data) == 0:
         raise ModelCheckError("the model file is empty")
     if len(data) > max_bytes:
@@ -58,9 +70,37 @@ def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedMo
             "archive, and this file is not one"
         )
     try:  # Keras reports a cut-short zip as "File not found", naming its temporary file
-        zipfile.ZipFile(io.BytesIO(data)).close()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
     except zipfile.BadZipFile as error:
         raise ModelCheckError(f"the model file is damaged or cut short ({error})") from None
+    if len(members) > MAX_MEMBERS:
+        raise ModelCheckError(
+            f"the model file holds {len(members):,} files; a Keras model has a handful"
+        )
+    for member in members:
+        limit = MAX_CONFIG_BYTES if member.filename == "config.json" else MAX_MEMBER_BYTES
+        if member.file_size > limit:
+            raise ModelCheckError(
+                f"{member.filename[:60]} in the model file would inflate to "
+                f"{member.file_size / 1e6:,.1f} MB; at most {limit / 1e6:.0f} MB is accepted"
+            )
+    total = sum(member.file_size for member in members)
+    if total > MAX_ARCHIVE_BYTES:
+        raise ModelCheckError(
+            f"the model file would inflate to {total / 1e6:,.1f} MB; at most "
+            f"{MAX_ARCHIVE_BYTES / 1e6:.0f} MB is accepted"
+        )
+
+
+def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedModel:
+    """Load a .keras file with Keras' safe mode (no arbitrary code), then check its cost and shapes.
+
+    Keras builds the layers the file describes, so a file from outside is loaded on a
+    training-engine worker first (core.engine.tasks.upload_check_task), where a model that
+    asks for more memory than a worker has ends that worker, not the web server.
+    """
+    check_archive(data, max_bytes)
     import keras
 
     # Keras reads a path, so the bytes go to a private temporary file, deleted right after.
@@ -77,7 +117,42 @@ def load_model_bytes(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedMo
         ) from None
     finally:
         os.unlink(path)
+    check_cost(model)
     return check_model(model)
+
+
+def multiply_adds(model: Any) -> int:
+    """Multiply-adds of one forward pass, from the layers' weights and outputs.
+
+    Each weight is used once per output position it slides over: a Dense kernel once,
+    a convolution kernel at every pixel of its output. Layers without weights count one
+    operation per output number. An upper bound for the layers Keras' safe mode loads.
+    """
+    total = 0
+    for layer in model.layers:
+        output = getattr(layer, "output", None)
+        shape = tuple(output.shape[1:]) if output is not None else ()
+        size = int(np.prod([dimension or 1 for dimension in shape])) if shape else 1
+        weights = int(layer.count_params())
+        positions = int(np.prod([d or 1 for d in shape[:-1]])) if len(shape) > 1 else 1
+        total += weights * positions if weights else size
+    return total
+
+
+def check_cost(model: Any) -> None:
+    """Refuse a model too big to answer a class quickly, before it answers anything."""
+    parameters = int(model.count_params())
+    if parameters > MAX_PARAMETERS:
+        raise ModelCheckError(
+            f"the model has {parameters:,} weights; up to {MAX_PARAMETERS:,} are accepted "
+            "(the tutorial CNN has 3,274,634)"
+        )
+    cost = multiply_adds(model)
+    if cost > MAX_MULTIPLY_ADDS:
+        raise ModelCheckError(
+            f"one image through this model takes about {cost:,} multiply-adds; up to "
+            f"{MAX_MULTIPLY_ADDS:,} are accepted (the tutorial CNN needs about 14 million)"
+        )
 
 
 def check_model(model: Any) -> CheckedModel:

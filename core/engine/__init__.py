@@ -26,7 +26,12 @@ from core.engine.jobs import (
     RemoteJob,
     submit,
 )
-from core.engine.tasks import gradient_check_task, scratch_training_task, training_task
+from core.engine.tasks import (
+    gradient_check_task,
+    scratch_training_task,
+    training_task,
+    upload_check_task,
+)
 
 __all__ = [
     "DONE",
@@ -45,5 +50,6 @@ __all__ = [
     "shutdown",
     "submit",
     "training_task",
+    "upload_check_task",
     "warm_up",
 ]

@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 
-from core.engine.settings import scheduler_address, workers_setting
+from core.engine.settings import scheduler_address, worker_memory_setting, workers_setting
 
 CONNECT_SECONDS = 5  # how long to wait for a configured scheduler before saying so
 RETRY_SECONDS = 15  # an unreachable scheduler is asked again after this long, not every rerun
@@ -105,6 +105,7 @@ def _start_local_cluster():
         dashboard_address=None,
         silence_logs=logging.WARNING,
         preload=[WORKER_PRELOAD],
+        memory_limit=f"{worker_memory_setting()[0]}MB",
     )
     _log.info("LocalCluster of %d workers up in %.1f s", workers, time.perf_counter() - started)
     atexit.register(shutdown)

@@ -140,3 +140,62 @@ def gradient_check_task(
             except CheckStopped as stopped:
                 context.publish(stopped_early=str(stopped))
                 return None
+
+
+# --- a model someone uploaded ----------------------------------------------------------------
+
+UPLOAD_SAMPLE = 2_000  # test images an upload is scored on: a fair number, bounded work
+UPLOAD_BATCH = 250  # images per forward pass while scoring: memory stays flat, Stop is quick
+
+
+@dataclasses.dataclass(frozen=True)
+class UploadCheck:
+    """What the page needs to know of an uploaded model before it loads it itself."""
+
+    parameters: int
+    multiply_adds: int  # of one 28x28 image
+    input_shape: tuple[int, ...]
+    gives_probabilities: bool
+    dataset: str  # the data set it was scored on
+    accuracy: float | None  # on the first `scored` test images; None when stopped
+    scored: int
+
+
+def upload_check_task(
+    model_bytes: bytes,
+    dataset: str,
+    sample: int = UPLOAD_SAMPLE,
+    run_key: str | None = None,
+    channel=None,
+):
+    """Load an upload on a worker (never in the web server), refuse it past the bounds, and
+    score it on a bounded sample of the test set in small, stoppable batches."""
+    import numpy as np
+
+    from core.data import load_dataset
+    from core.metrics import accuracy, predicted_classes
+    from core.model_check import class_probabilities, load_model_bytes, multiply_adds, scaled
+
+    with TaskContext(channel_for(run_key, channel)) as context:
+        checked = load_model_bytes(model_bytes)  # raises ModelCheckError with the reason
+        _, (x_test, y_test), _ = load_dataset(dataset)
+        count = min(sample, len(x_test))
+        predicted = []
+        for start in range(0, count, UPLOAD_BATCH):
+            if context.stop_requested:
+                break
+            images = scaled(x_test[start : min(start + UPLOAD_BATCH, count)])
+            predicted.append(predicted_classes(class_probabilities(checked, images)))
+            context.report(scored=start + len(images), images=count)
+        scored = sum(len(batch) for batch in predicted)
+        finished = scored == count > 0
+        score = accuracy(np.concatenate(predicted), y_test[:scored]) if finished else None
+        return UploadCheck(
+            int(checked.parameters),
+            multiply_adds(checked.model),
+            tuple(checked.input_shape),
+            checked.gives_probabilities,
+            dataset,
+            score,
+            scored,
+        )

@@ -1,6 +1,7 @@
 """Uploaded .keras files: safe loading, shape checks, and what one prediction says."""
 
 import io
+import re
 import zipfile
 
 import numpy as np
@@ -8,12 +9,16 @@ import pytest
 from scipy.special import softmax as scipy_softmax
 
 from core.model_check import (
+    MAX_PARAMETERS,
     ModelCheckError,
+    check_archive,
+    check_cost,
     check_model,
     class_probabilities,
     load_model_bytes,
     looks_like_probabilities,
     model_accuracy,
+    multiply_adds,
     top_classes,
 )
 
@@ -198,3 +203,67 @@ def test_accuracy_counts_argmax_hits():
     assert model_accuracy(checked, images, labels, batch=3) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="as many labels"):
         model_accuracy(checked, images, labels[:2])
+
+
+# --- hostile archives and costly models: refused before they cost the server -------------
+
+
+def archive(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as file:
+        for name, content in members.items():
+            file.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("members", "message"),
+    [
+        (
+            {"config.json": b" " * 2_000_000},
+            "config.json in the model file would inflate to 2.0 MB",
+        ),
+        ({"model.weights.h5": bytes(50_000_000)}, "would inflate to 50.0 MB"),
+        ({f"assets/{i}": b"x" for i in range(100)}, "holds 100 files"),
+        (
+            {f"w{i}.h5": bytes(30_000_000) for i in range(3)},
+            "the model file would inflate to 90.0 MB",
+        ),
+    ],
+)
+def test_an_archive_that_would_inflate_is_refused_from_its_listing(members, message):
+    data = archive(members)
+    assert len(data) < 1_000_000  # small on the wire: the bomb is in the inflating
+    with pytest.raises(ModelCheckError, match=re.escape(message)):
+        check_archive(data)
+
+
+def test_a_model_costing_too_many_multiply_adds_is_refused_before_it_answers(tmp_path):
+    """Four 256-filter convolutions at full 28x28 resolution: 1.8 million weights, a 7 MB
+    file, but more than a billion multiply-adds per image."""
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28, 1))]
+        + [keras.layers.Conv2D(256, 3, padding="same") for _ in range(4)]
+        + [keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    assert model.count_params() < MAX_PARAMETERS
+    path = tmp_path / "costly.keras"
+    model.save(path)
+    with pytest.raises(ModelCheckError, match="multiply-adds; up to 100,000,000 are accepted"):
+        load_model_bytes(path.read_bytes())
+
+
+def test_a_model_with_too_many_weights_is_refused():
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(8_000)]
+    )
+    with pytest.raises(ModelCheckError, match="6,280,000 weights; up to 5,000,000"):
+        check_cost(model)
+
+
+def test_the_largest_model_of_the_studio_passes_the_bounds():
+    from core.models import ModelConfig, build_model
+
+    tutorial = build_model(ModelConfig("cnn", dropout_rate=0.5))
+    check_cost(tutorial)
+    assert 13_000_000 < multiply_adds(tutorial) < 15_000_000

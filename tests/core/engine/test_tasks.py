@@ -8,7 +8,12 @@ import pytest
 from core.codegen import script_for
 from core.data import load_dataset
 from core.engine.context import LocalChannel
-from core.engine.tasks import gradient_check_task, scratch_training_task, training_task
+from core.engine.tasks import (
+    gradient_check_task,
+    scratch_training_task,
+    training_task,
+    upload_check_task,
+)
 from core.model_check import load_model_bytes, model_accuracy
 from core.models import ModelConfig
 from core.scratch import MAX_CHECK_PARAMETERS, MAX_CHECK_PICTURE_PASSES
@@ -104,3 +109,42 @@ def test_tasks_never_receive_data_in_their_arguments():
     for task in (training_task, scratch_training_task, gradient_check_task):
         for name in inspect.signature(task).parameters:
             assert name not in ("x_train", "y_train", "images", "data"), (task, name)
+
+
+@pytest.mark.slow
+def test_an_upload_is_scored_on_a_bounded_sample_in_small_batches(real_data_dir):
+    """A good upload: its weights, cost and accuracy on the first 1 000 test images."""
+    model_bytes = training_task(SMALL_MLP, channel=LocalChannel()).model_bytes
+    channel = LocalChannel()
+    check = upload_check_task(model_bytes, "mnist", sample=1_000, channel=channel)
+    assert check.parameters == 25_450 and check.input_shape == (28, 28)
+    assert check.scored == 1_000 and 0.5 < check.accuracy <= 1  # one short epoch
+    assert channel.published["progress"]["scored"] == 1_000
+    checked = load_model_bytes(model_bytes)
+    _, (x_test, y_test), _ = load_dataset("mnist")
+    assert check.accuracy == pytest.approx(model_accuracy(checked, x_test[:1000], y_test[:1000]))
+
+
+@pytest.mark.slow
+def test_a_stopped_upload_check_gives_no_accuracy_from_part_of_the_sample(real_data_dir):
+    model_bytes = training_task(SMALL_MLP, channel=LocalChannel()).model_bytes
+    channel = LocalChannel()
+    channel.stop.set()
+    check = upload_check_task(model_bytes, "mnist", sample=10_000, channel=channel)
+    assert check.accuracy is None and check.scored < 10_000
+
+
+def test_a_costly_upload_is_refused_on_the_worker(tmp_path):
+    import keras
+
+    from core.model_check import ModelCheckError
+
+    model = keras.Sequential(
+        [keras.Input(shape=(28, 28, 1))]
+        + [keras.layers.Conv2D(256, 3, padding="same") for _ in range(4)]
+        + [keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    path = tmp_path / "costly.keras"
+    model.save(path)
+    with pytest.raises(ModelCheckError, match="multiply-adds"):
+        upload_check_task(path.read_bytes(), "digits", channel=LocalChannel())
