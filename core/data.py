@@ -18,19 +18,23 @@ and is the offline fallback.
 
 from __future__ import annotations
 
+import gzip
+import logging
 import os
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from core.idx import IdxError, read_idx
+from core.idx import IdxError, declared_bytes, read_idx
 
 DATA_DIR_VARIABLE = "DASHBOARD_DATA_DIR"
 ORIGIN_VARIABLE = "DASHBOARD_DATA_ORIGIN"
 OFFLINE_VARIABLE = "DASHBOARD_OFFLINE"
+SHOW_PATHS_VARIABLE = "DASHBOARD_SHOW_PATHS"  # 1: the home page names the server's folders
 KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 
@@ -102,17 +106,27 @@ DATASETS: dict[str, DatasetSpec] = {
 }
 
 OFFLINE_DEFAULT = "digits"
+_log = logging.getLogger(__name__)
 
 
 class DatasetError(RuntimeError):
-    """A data set cannot be loaded; the message tells a student what to do."""
+    """A data set cannot be loaded; the message tells a student what to do.
+
+    The message names files by their place in the data folder, never by the server's
+    absolute paths (`details`, for the server's log, has those).
+    """
+
+    def __init__(self, message: str, details: str | None = None):
+        super().__init__(message)
+        self.details = details or message
 
 
 @dataclass(frozen=True)
 class Source:
-    kind: str  # folder | debian | keras-cache | bundled | download | unavailable
-    location: str  # folder, package or URL the data comes from
+    kind: str  # folder | debian | keras-cache | bundled | download | incomplete | unavailable
+    location: str  # folder, package or URL the data comes from (for the server's log only)
     size_bytes: int  # on disk, or to download
+    changed: float = 0.0  # newest modification time of its files: a replaced file is read anew
 
     @property
     def label(self) -> str:
@@ -125,6 +139,7 @@ SOURCE_LABELS = {
     "keras-cache": "Keras cache",
     "bundled": "bundled with scikit-learn",
     "download": "needs a download",
+    "incomplete": "local folder, files missing",
     "unavailable": "unavailable",
 }
 
@@ -172,6 +187,14 @@ def _size(folder: Path, files: tuple[str, ...]) -> int:
     return sum((folder / name).stat().st_size for name in files)
 
 
+def _changed(folder: Path, files: tuple[str, ...]) -> float:
+    return max((folder / name).stat().st_mtime for name in files)
+
+
+def _found(kind: str, folder: Path, files: tuple[str, ...]) -> Source:
+    return Source(kind, str(folder), _size(folder, files), _changed(folder, files))
+
+
 def locate(name: str) -> Source:
     """Where ``load_dataset(name)`` would read from right now, without reading."""
     spec = spec_for(name)
@@ -181,15 +204,22 @@ def locate(name: str) -> Source:
     if data_dir:
         folder = Path(data_dir).expanduser() / spec.folder
         if _complete(folder, IDX_FILES):
-            return Source("folder", str(folder), _size(folder, IDX_FILES))
+            return _found("folder", folder, IDX_FILES)
+        if folder.is_dir():  # the server owner meant this folder: say what is missing
+            return Source("incomplete", str(folder), 0)
     if spec.debian_dir is not None and _complete(spec.debian_dir, IDX_FILES):
-        return Source("debian", str(spec.debian_dir), _size(spec.debian_dir, IDX_FILES))
+        return _found("debian", spec.debian_dir, IDX_FILES)
     for folder in _keras_cache_dirs(spec):
         if _complete(folder, spec.download_files):
-            return Source("keras-cache", str(folder), _size(folder, spec.download_files))
+            return _found("keras-cache", folder, spec.download_files)
     if os.environ.get(OFFLINE_VARIABLE, "") not in ("", "0"):
         return Source("unavailable", f"offline (${OFFLINE_VARIABLE} is set)", 0)
     return Source("download", download_origin(), spec.download_bytes)
+
+
+def show_server_paths() -> bool:
+    """Whether pages may show the server's absolute paths (off: students see names only)."""
+    return os.environ.get(SHOW_PATHS_VARIABLE, "") not in ("", "0")
 
 
 def download_origin() -> str:
@@ -209,19 +239,30 @@ def how_to_get(spec: DatasetSpec) -> str:
     return "; ".join(options) + "."
 
 
-_cache: dict[tuple[str, Source], LoadedDataset] = {}
+_cache: dict[tuple[str, Source], LoadedDataset | DatasetError] = {}
 _cache_lock = threading.Lock()
 
 
 def load_dataset(name: str) -> LoadedDataset:
-    """Load a data set once per process; every caller shares the same read-only arrays."""
+    """Load a data set once per process; every caller shares the same read-only arrays.
+
+    A load that failed is remembered too: a damaged file costs one attempt, not one per
+    rerun of every session, until the file is replaced (a new size or time: a new source).
+    """
     spec = spec_for(name)
     source = locate(name)
     key = (name, source)
     with _cache_lock:  # one loader at a time: two sessions must not read it twice
         if key not in _cache:
-            _cache[key] = _load(spec, source)
-        return _cache[key]
+            try:
+                _cache[key] = _load(spec, source)
+            except DatasetError as error:
+                _log.warning("%s from %s: %s", spec.title, source.location, error.details)
+                _cache[key] = error
+        loaded = _cache[key]
+    if isinstance(loaded, DatasetError):
+        raise loaded
+    return loaded
 
 
 def clear_cache() -> None:
@@ -240,6 +281,14 @@ def _load(spec: DatasetSpec, source: Source) -> LoadedDataset:
         train, test = _load_npz(Path(source.location) / "mnist.npz")
     elif source.kind == "download":
         train, test = _download(spec)
+    elif source.kind == "incomplete":
+        folder = Path(source.location)
+        missing = [name for name in IDX_FILES if not (folder / name).is_file()]
+        raise DatasetError(
+            f"{spec.title}: the data folder's {spec.folder}/ lacks {', '.join(missing)}. "
+            f"To get it: {how_to_get(spec)}",
+            f"{folder} lacks {', '.join(missing)}",
+        )
     else:
         raise DatasetError(f"{spec.title} is not available offline. To get it: {how_to_get(spec)}")
     _check_pair(train, spec, "training")
@@ -250,13 +299,19 @@ def _load(spec: DatasetSpec, source: Source) -> LoadedDataset:
     return LoadedDataset(train, test, info)
 
 
+def shown(path: Path) -> str:
+    """A file as students may read it: its folder and name, not the server's absolute path."""
+    return f"{path.parent.name}/{path.name}"
+
+
 def _load_idx_folder(folder: Path):
     arrays = []
     for file_name in IDX_FILES:
+        path = folder / file_name
         try:
-            arrays.append(read_idx(folder / file_name))
+            arrays.append(read_idx(path))
         except IdxError as error:
-            raise DatasetError(str(error)) from None
+            raise DatasetError(str(error).replace(str(path), shown(path)), str(error)) from None
     x_train, y_train, x_test, y_test = arrays
     _check_images_labels(x_train, y_train, folder / IDX_FILES[0], folder / IDX_FILES[1])
     _check_images_labels(x_test, y_test, folder / IDX_FILES[2], folder / IDX_FILES[3])
@@ -264,6 +319,7 @@ def _load_idx_folder(folder: Path):
 
 
 def _check_images_labels(images, labels, images_path, labels_path) -> None:
+    images_path, labels_path = shown(Path(images_path)), shown(Path(labels_path))
     if images.ndim != 3 or images.shape[1:] != (28, 28):
         raise DatasetError(f"{images_path}: images of shape {images.shape}, expected (N, 28, 28)")
     if labels.ndim != 1:
@@ -281,7 +337,9 @@ def _load_npz(path: Path):
             x_train, y_train = archive["x_train"], archive["y_train"]
             x_test, y_test = archive["x_test"], archive["y_test"]
     except (OSError, ValueError, KeyError) as error:
-        raise DatasetError(f"{path}: not a readable MNIST archive ({error})") from None
+        raise DatasetError(
+            f"{shown(path)}: not a readable MNIST archive", f"{path}: {error}"
+        ) from None
     _check_images_labels(x_train, y_train, path, path)
     _check_images_labels(x_test, y_test, path, path)
     return (
@@ -349,3 +407,60 @@ def _load_digits():
         images, labels, test_size=0.2, random_state=0, stratify=labels
     )
     return (x_train, y_train), (x_test, y_test)
+
+
+# --- a cheap look at the files, for the home page's data-set panel -------------------------
+
+_damage_cache: dict[tuple[str, Source], str | None] = {}
+
+
+def damage(name: str) -> str | None:
+    """What is wrong with a data set's files, from their headers, gzip trailers and labels
+    (kilobytes read, not megabytes), or None when they look whole. Remembered per source."""
+    spec, source = spec_for(name), locate(name)
+    if source.kind not in ("folder", "debian") and not (
+        source.kind == "keras-cache" and spec.name != "mnist"
+    ):
+        return None
+    key = (name, source)
+    if key not in _damage_cache:
+        try:
+            _check_idx_folder(Path(source.location))
+            _damage_cache[key] = None
+        except (DatasetError, IdxError) as error:
+            _damage_cache[key] = str(error)
+        except (OSError, EOFError, zlib.error) as error:  # not gzip at all, unreadable
+            _damage_cache[key] = f"a file is not a readable gzip file ({type(error).__name__})"
+    return _damage_cache[key]
+
+
+def _check_idx_folder(folder: Path) -> None:
+    counts = []
+    for file_name in IDX_FILES:
+        path = folder / file_name
+        with gzip.open(path, "rb") as handle:
+            head = handle.read(4)
+            if len(head) == 4 and head[3] in (1, 3):
+                head += handle.read(4 * head[3])
+        declared = declared_bytes(head, shown(path))
+        with open(path, "rb") as raw:  # gzip's last 4 bytes: the inflated size, mod 2**32
+            raw.seek(-4, os.SEEK_END)
+            inflated = int.from_bytes(raw.read(4), "little")
+        if inflated != declared % 2**32:
+            raise DatasetError(
+                f"{shown(path)}: cut short or corrupt (its header declares {declared:,} "
+                "bytes, its gzip trailer another size)"
+            )
+        counts.append(int.from_bytes(head[4:8], "big"))
+        if head[3] == 1:  # labels: small, read whole
+            labels = read_idx(path)
+            if len(labels) and labels.max() > 9:
+                raise DatasetError(f"{shown(path)}: labels run up to {labels.max()}, not 0..9")
+    for images, labels, which in (
+        (counts[0], counts[1], "training"),
+        (counts[2], counts[3], "test"),
+    ):
+        if images != labels:
+            raise DatasetError(
+                f"{which} files do not belong together: {images:,} images, {labels:,} labels"
+            )

@@ -6,7 +6,8 @@ import os
 
 import streamlit as st
 
-from core.data import DATA_DIR_VARIABLE
+from core.data import DATA_DIR_VARIABLE, show_server_paths
+from dashboard.text import plain
 
 
 def render_sidebar() -> None:
@@ -15,5 +16,7 @@ def render_sidebar() -> None:
             "A classroom dashboard: change a number, see the maths move. "
             "Every page keeps working offline."
         )
+        # the data folder is named only to whoever runs the server (DASHBOARD_SHOW_PATHS)
         data_dir = os.environ.get(DATA_DIR_VARIABLE)
-        st.caption(f"Data folder: `{data_dir}`" if data_dir else "Data folder: not set")
+        if show_server_paths():
+            st.caption(f"Data folder: {plain(data_dir)}" if data_dir else "Data folder: not set")

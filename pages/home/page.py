@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.data import DATA_DIR_VARIABLE, DATASETS, locate
+from core.data import DATA_DIR_VARIABLE, DATASETS, damage, locate, show_server_paths
 from dashboard.format import human_bytes
 from dashboard.navigation import HOME, available_pages
 
@@ -28,16 +28,16 @@ st.caption(
 )
 rows = []
 for spec in DATASETS.values():
-    source = locate(spec.name)
-    rows.append(
-        {
-            "data set": spec.title,
-            "what it is": spec.description,
-            "loaded from": source.label,
-            "where": source.location,
-            "size": human_bytes(source.size_bytes),
-        }
-    )
+    source, damaged = locate(spec.name), damage(spec.name)
+    row = {
+        "data set": spec.title,
+        "what it is": spec.description,
+        "loaded from": f"damaged: {damaged}" if damaged else source.label,
+        "size": human_bytes(source.size_bytes),
+    }
+    if show_server_paths():  # the server's folders are for whoever runs it, not the class
+        row["where"] = source.location
+    rows.append(row)
 st.table(rows, hide_index=True)
 
 with st.expander("Compute device"):

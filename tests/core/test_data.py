@@ -213,3 +213,101 @@ def test_real_mnist_and_fashion(monkeypatch, real_data_dir):
     assert y_train[:5].tolist() == [5, 0, 4, 1, 9]
     (f_train, _), _, f_info = load_dataset("fashion_mnist")
     assert f_train.shape == (60_000, 28, 28) and f_info.source.kind == "folder"
+
+
+def test_a_failed_load_is_tried_once_until_the_file_is_replaced(monkeypatch, tmp_path):
+    """A damaged file costs one attempt, not one per rerun of every session."""
+    folder = tmp_path / "data" / "mnist"
+    fake_idx_folder(folder)
+    path = folder / "t10k-images-idx3-ubyte.gz"
+    good = path.read_bytes()
+    path.write_bytes(good[:100])
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path / "data"))
+    calls = []
+    real_load = data._load
+    monkeypatch.setattr(data, "_load", lambda *args: calls.append(1) or real_load(*args))
+    for _ in range(5):
+        with pytest.raises(DatasetError, match="t10k-images-idx3-ubyte.gz"):
+            load_dataset("mnist")
+    assert len(calls) == 1
+    path.write_bytes(good)  # the server owner fixes the file: the next load reads it
+    assert len(load_dataset("mnist").test[0]) == 10
+    assert len(calls) == 2
+
+
+def test_a_missing_file_in_the_data_folder_is_named_not_downloaded(monkeypatch, tmp_path):
+    folder = tmp_path / "data" / "mnist"
+    fake_idx_folder(folder)
+    (folder / "train-labels-idx1-ubyte.gz").unlink()
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path / "data"))
+    assert locate("mnist").kind == "incomplete"
+    with pytest.raises(DatasetError, match="lacks train-labels-idx1-ubyte.gz") as raised:
+        load_dataset("mnist")
+    assert str(tmp_path) not in str(raised.value)
+
+
+def test_students_read_file_names_never_the_servers_paths(monkeypatch, tmp_path):
+    folder = tmp_path / "secret-server-path" / "mnist"
+    fake_idx_folder(folder)
+    path = folder / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:100])
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path / "secret-server-path"))
+    with pytest.raises(DatasetError) as raised:
+        load_dataset("mnist")
+    assert "mnist/t10k-images-idx3-ubyte.gz" in str(raised.value)
+    assert "secret-server-path" not in str(raised.value)
+    assert "secret-server-path" in raised.value.details  # for the server's log
+
+
+@pytest.mark.parametrize(("train", "test"), [(0, 0), (3, 0), (0, 2), (3, 2)])
+def test_tiny_and_empty_data_sets_load(monkeypatch, tmp_path, train, test):
+    fake_idx_folder(tmp_path / "data" / "mnist", train=train, test=test)
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path / "data"))
+    (x_train, y_train), (x_test, y_test), _ = load_dataset("mnist")
+    assert (len(x_train), len(x_test)) == (train, test)
+
+
+def damaged_folder(tmp_path, spoil) -> None:
+    folder = tmp_path / "data" / "mnist"
+    fake_idx_folder(folder, train=30, test=10)
+    spoil(folder)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "message"),
+    [
+        (
+            lambda folder: (folder / IDX_FILES[0]).write_bytes(
+                (folder / IDX_FILES[0]).read_bytes()[:200]
+            ),
+            "mnist/train-images-idx3-ubyte.gz: cut short or corrupt",
+        ),
+        (
+            lambda folder: (folder / IDX_FILES[2]).write_bytes(b"\x1f\x8b" + b"not gzip"),
+            "not a readable gzip file",
+        ),
+        (
+            lambda folder: write_idx(folder / IDX_FILES[3], np.zeros(9, dtype=np.uint8)),
+            "test files do not belong together: 10 images, 9 labels",
+        ),
+        (
+            lambda folder: write_idx(folder / IDX_FILES[1], np.full(30, 12, dtype=np.uint8)),
+            "labels run up to 12",
+        ),
+    ],
+)
+def test_the_home_panel_finds_damaged_files_without_loading_them(
+    monkeypatch, tmp_path, spoil, message
+):
+    damaged_folder(tmp_path, spoil)
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(tmp_path / "data"))
+    calls = []
+    monkeypatch.setattr(data, "_load", lambda *args: calls.append(1))
+    assert message in data.damage("mnist")
+    assert calls == []  # found from headers, not by loading the data set
+
+
+def test_whole_files_have_no_damage(monkeypatch, tmp_path, real_data_dir):
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(real_data_dir))
+    assert data.damage("mnist") is None and data.damage("fashion_mnist") is None
+    assert data.damage("digits") is None

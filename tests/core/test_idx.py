@@ -1,6 +1,7 @@
 """The IDX reader accepts real files and names the file in every refusal."""
 
 import gzip
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -60,3 +61,38 @@ def test_plain_text_file_is_refused(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(IdxError, match="file not found"):
         read_idx(tmp_path / "nothing.gz")
+
+
+def gzip_file(path, *chunks: bytes) -> None:
+    with gzip.open(path, "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
+
+
+def test_a_file_inflating_past_its_header_is_refused_without_reading_it_all(tmp_path):
+    """Ten 28x28 images declared, 300 MB of zeros after them: the reader stops at the
+    declared size, so memory stays small however much the file would inflate to."""
+    path = tmp_path / "bomb-images-idx3-ubyte.gz"
+    header = bytes([0, 0, 8, 3]) + b"".join(n.to_bytes(4, "big") for n in (10, 28, 28))
+    gzip_file(path, header, *([bytes(10_000_000)] * 30))
+    assert path.stat().st_size < 1_000_000
+    tracemalloc.start()
+    with pytest.raises(IdxError, match="longer than its header says"):
+        read_idx(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 20_000_000
+
+
+def test_a_header_declaring_more_than_any_data_set_is_refused(tmp_path):
+    path = tmp_path / "huge-images-idx3-ubyte.gz"
+    header = bytes([0, 0, 8, 3]) + b"".join(n.to_bytes(4, "big") for n in (10**8, 28, 28))
+    gzip_file(path, header)
+    with pytest.raises(IdxError, match="declares 78,400 MB of data"):
+        read_idx(path)
+
+
+def test_an_empty_set_of_images_is_a_valid_file(tmp_path):
+    path = tmp_path / "empty-images-idx3-ubyte.gz"
+    write_idx(path, np.zeros((0, 28, 28), dtype=np.uint8))
+    assert read_idx(path).shape == (0, 28, 28)

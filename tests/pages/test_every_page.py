@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -90,3 +91,42 @@ def test_pages_without_tensorflow_never_import_it(page):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_students_never_see_the_servers_data_folder(monkeypatch, real_data_dir):
+    """Neither the sidebar nor the data panel names the server's absolute paths."""
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(real_data_dir))
+    monkeypatch.delenv("DASHBOARD_SHOW_PATHS", raising=False)
+    app = run_page(HOME)
+    shown = " ".join(
+        [str(app.table[0].value.to_dict())]
+        + [caption.value for caption in app.sidebar.caption]
+        + [markdown.value for markdown in app.markdown]
+    )
+    assert str(real_data_dir) not in shown
+    assert "where" not in app.table[0].value.columns
+
+
+def test_the_server_owner_can_ask_for_the_paths(monkeypatch, real_data_dir):
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(real_data_dir))
+    monkeypatch.setenv("DASHBOARD_SHOW_PATHS", "1")
+    app = run_page(HOME)
+    assert str(real_data_dir / "mnist") in list(app.table[0].value["where"])
+
+
+def test_the_data_panel_says_damaged_before_anyone_trains(monkeypatch, tmp_path):
+    from core.data import IDX_FILES, clear_cache
+    from core.idx import write_idx
+
+    folder = tmp_path / "data" / "mnist"
+    folder.mkdir(parents=True)
+    for name, count in zip(IDX_FILES, (30, 30, 10, 10)):
+        shape = (count, 28, 28) if "images" in name else (count,)
+        write_idx(folder / name, np.zeros(shape, dtype=np.uint8))
+    spoiled = folder / IDX_FILES[0]
+    spoiled.write_bytes(spoiled.read_bytes()[:-8])  # a cut-off copy: its trailer is gone
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(tmp_path / "data"))
+    clear_cache()
+    app = run_page(HOME)
+    sources = dict(zip(app.table[0].value["data set"], app.table[0].value["loaded from"]))
+    assert sources["MNIST"].startswith("damaged: mnist/train-images-idx3-ubyte.gz: cut short")
