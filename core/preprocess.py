@@ -24,6 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 SIDE = 28  # the model input is SIDE x SIDE
 MAX_UPLOAD_BYTES = 5_000_000  # an image upload bigger than this is refused before decoding
 MAX_UPLOAD_PIXELS = 25_000_000  # width x height above this is a decompression bomb, not a photo
+MAX_UPLOAD_SIDE = 10_000  # a 1 x 25 000 000 strip fits the area, and still costs 464 MB to decode
 WORKING_SIDE = 560  # big photos are shrunk to this longest side first: 20 px is the goal anyway
 INVERT_CHOICES = ("auto", "always", "never")
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # the first bytes of PNG and JPEG
@@ -124,6 +125,11 @@ def load_image(
     except DECODE_ERRORS as error:  # the header itself is cut short or malformed
         raise ImageError(_unreadable(error)) from None
     width, height = image.size
+    if max(width, height) > MAX_UPLOAD_SIDE:
+        raise ImageError(
+            f"the image is {width} x {height} pixels; at most {MAX_UPLOAD_SIDE:,} pixels a "
+            "side are accepted"
+        )
     if width * height > max_pixels:
         raise ImageError(
             f"the image is {width} x {height} pixels; at most {max_pixels / 1e6:.0f} megapixels "

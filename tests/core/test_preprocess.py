@@ -2,6 +2,7 @@
 
 import io
 import struct
+import tracemalloc
 import zlib
 
 import numpy as np
@@ -414,3 +415,15 @@ def test_decompression_bomb_is_refused():
 def test_one_colour_upload_has_no_ink():
     result = preprocess(load_image(png_bytes(np.full((50, 50), 200, dtype=np.uint8))))
     assert result.empty and "single colour" in result.message
+
+
+def test_a_one_pixel_strip_within_the_area_is_refused_by_its_side():
+    """1 x 25 000 000 pixels fits the 25-megapixel cap but cost 464 MB and 3 s to decode."""
+    data = png_bytes(np.zeros((1, 25_000_000), dtype=np.uint8))
+    assert len(data) < 100_000
+    tracemalloc.start()
+    with pytest.raises(ImageError, match="at most 10,000 pixels a side"):
+        load_image(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 5_000_000  # refused from the header, before a pixel is unpacked
