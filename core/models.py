@@ -123,6 +123,44 @@ FAMILIES: dict[str, Callable[[ModelConfig, Any], list]] = {
 }
 
 
+def multiply_adds(config: ModelConfig) -> int:
+    """Multiply-adds of one image through the model, worked out without Keras, the way
+    core.model_check.multiply_adds counts a built model (a test holds them equal): each
+    weight once per output position, one per output number of a layer without weights."""
+
+    def dense(inputs: int, units: int) -> int:
+        return inputs * units + units
+
+    def convolution(kernel: int, channels: int, filters: int, side: int) -> int:
+        return (kernel * kernel * channels * filters + filters) * side * side
+
+    pixels = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+    if config.family == "softmax":
+        return pixels + dense(pixels, NUM_CLASSES)
+    if config.family == "mlp":
+        total, inputs = pixels, pixels
+        for _ in range(config.hidden_layers):
+            total += dense(inputs, config.width) + (config.width if config.dropout_rate > 0 else 0)
+            inputs = config.width
+        return total + dense(inputs, NUM_CLASSES)
+    if config.family == "cnn_fast":  # 28 -conv3-> 26 -pool-> 13 -conv3-> 11 -pool-> 5
+        first, second = config.filters, 2 * config.filters
+        flat = 5 * 5 * second
+        return (
+            pixels + convolution(3, 1, first, 26) + 13 * 13 * first
+            + convolution(3, first, second, 11) + 2 * flat
+            + dense(flat, config.width) + config.width + dense(config.width, NUM_CLASSES)
+        )  # fmt: skip
+    if config.family == "cnn":  # 'same' 5x5 convolutions: 28 -pool-> 14 -pool-> 7
+        flat = 7 * 7 * 64
+        return (
+            pixels + convolution(5, 1, 32, 28) + 14 * 14 * 32
+            + convolution(5, 32, 64, 14) + 2 * flat
+            + dense(flat, 1024) + 1024 + dense(1024, NUM_CLASSES)
+        )  # fmt: skip
+    raise ValueError(f"unknown model family {config.family!r}")
+
+
 def build_model(config: ModelConfig, name: str | None = None):
     """A fresh, uncompiled keras.Sequential for `config`."""
     problems = check_model_config(config)

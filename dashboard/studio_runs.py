@@ -16,9 +16,11 @@ import streamlit as st
 from core.codegen import script_for
 from core.data import spec_for
 from core.engine import STOPPED, RemoteJob, submit, training_task
+from core.engine.cost import estimate
 from core.ledger import ledger_row
 from core.models import describe_model
 from core.training import DIVERGED, RunResult, TrainConfig
+from dashboard.browser import browser_id
 from dashboard.job_watchdog import watch_session
 from dashboard.session_models import (
     MAX_SESSION_MODELS,
@@ -95,7 +97,10 @@ def start_run(config: TrainConfig, preset: str | None) -> PendingRun:
     if is_training():
         raise RuntimeError("a run is already training in this session")
     number = len(runs()) + 1
-    job = submit(training_task, config, kind="studio")
+    job = submit(
+        training_task, config, kind="studio", owner=browser_id(),
+        estimate=estimate(config).seconds,
+    )  # fmt: skip
     watch_session(job)  # a closed tab must not keep a trainer busy
     current = PendingRun(job, number, config, preset)
     st.session_state[JOB_KEY] = current
@@ -159,3 +164,25 @@ def _keep_model(run: Run, result: RunResult) -> None:
             f"The session keeps its {MAX_SESSION_MODELS} newest models: {dropped.label} was "
             "dropped to make room (its ledger line and curves stay)."
         )
+
+
+ONE_RUN_PER_BROWSER = (
+    "A run from this browser is already training or waiting, in another tab: stop it there "
+    "or wait for it to end. One run per browser keeps the queue fair for the whole class."
+)
+
+
+def refusal(config: TrainConfig) -> str | None:
+    """Why the engine will not take this run now, in one sentence; None when it can start.
+
+    The server's limit on one run's time (DASHBOARD_RUN_LIMIT_MINUTES), and one running
+    or waiting run per browser (core.engine counts them in every server process).
+    """
+    from core.engine import runs_of
+    from core.engine.cost import limit_setting
+    from core.engine.cost import refusal as over_the_limit
+
+    too_long = over_the_limit(config, limit_setting()[0])
+    if too_long is not None:
+        return too_long
+    return ONE_RUN_PER_BROWSER if runs_of(browser_id()) else None

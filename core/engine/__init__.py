@@ -24,6 +24,7 @@ from core.engine.jobs import (
     STOPPED,
     JobSnapshot,
     RemoteJob,
+    runs_of,
     submit,
 )
 from core.engine.tasks import (
@@ -46,6 +47,7 @@ __all__ = [
     "engine_client",
     "gradient_check_task",
     "is_up",
+    "runs_of",
     "scratch_training_task",
     "shutdown",
     "submit",

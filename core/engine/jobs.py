@@ -23,7 +23,8 @@ FINISHED = (DONE, STOPPED, FAILED)
 LOST_WORKER = "the trainer was lost, press Train to retry"
 LIVE_SECONDS = 0.2  # a run's progress is read from the scheduler at most this often
 QUEUE_SECONDS = 0.5
-JOIN_POLL_SECONDS = 0.05  # the future's status is local: looking costs nothing  # the queue's order is read at most this often, for all runs at once
+JOIN_POLL_SECONDS = 0.05
+WAIT_SECONDS = 2.0  # a waiting run's expected wait is worked out at most this often  # the future's status is local: looking costs nothing  # the queue's order is read at most this often, for all runs at once
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class RemoteJob:
         self._outcome: tuple[Any, str | None, str | None] | None = None
         self._stop_requested = False
         self._final_state: str | None = None
+        self._wait_read: tuple[float, float | None] = (0.0, None)
         self._lock = threading.Lock()
 
     # --- state ---------------------------------------------------------------------------
@@ -89,6 +91,20 @@ class RemoteJob:
             stop_seen=bool(live.get("stop_seen")),
             details=details,
         )
+
+    def expected_wait(self) -> float | None:
+        """Seconds until this waiting run should start (core.engine.jobs.waiting_time), read
+        at most every WAIT_SECONDS; None when unknown."""
+        with self._lock:
+            if time.monotonic() - self._wait_read[0] < WAIT_SECONDS:
+                return self._wait_read[1]
+        try:
+            wait = waiting_time(self._client, self.name)
+        except Exception:  # the scheduler is busy or gone this instant: say nothing
+            wait = None
+        with self._lock:
+            self._wait_read = (time.monotonic(), wait)
+        return wait
 
     # --- control -------------------------------------------------------------------------
 
@@ -181,19 +197,29 @@ def _describe_failure(future) -> tuple[None, str, str | None]:
 # --- submitting ----------------------------------------------------------------------------
 
 
-def submit(task, *args, kind: str, key: str | None = None, priority: int = 0) -> RemoteJob:
+def submit(
+    task,
+    *args,
+    kind: str,
+    key: str | None = None,
+    priority: int = 0,
+    owner: str = "",
+    estimate: float | None = None,
+) -> RemoteJob:
     """Queue `task(*args, run_key=key)` on the engine; raises EngineUnavailable if it is down.
 
     `key` names a shared run (the quick model): every submit of the same key joins the
-    same task. A higher `priority` starts before runs already waiting.
+    same task. A higher `priority` starts before runs already waiting. `owner` (a short
+    id of a browser) goes into the key, so every server process can count a browser's runs;
+    `estimate` (seconds) lets those waiting behind the run say how long they will wait.
     """
     from distributed import Variable
 
     client = engine_client()
-    key = key or f"{kind}-{uuid.uuid4().hex}"
+    key = key or f"{kind}-{owner}{OWNER_MARK if owner else ''}{uuid.uuid4().hex}"
     if key not in client.futures:  # so reading it never waits; a shared run that is
         # already training overwrites this within PUBLISH_SECONDS
-        Variable(progress_name(key), client=client).set({"started": False})
+        Variable(progress_name(key), client=client).set({"started": False, "estimate": estimate})
     future = _submit_queued(client, key, task, args, priority)
     return RemoteJob(future, key, client)
 
@@ -229,6 +255,69 @@ def _submit_queued(client, key: str, task, args: tuple, priority: int):
 
 
 # --- the queue -------------------------------------------------------------------------------
+
+OWNER_MARK = "~"  # between an owner's id and the run's own id in a key
+LIVE_STATES = ("queued", "no-worker", "processing", "waiting", "released")
+
+
+def owner_runs(dask_scheduler, owner: str) -> list[str]:
+    """Runs on the scheduler: the keys of an owner's runs that have not ended."""
+    mark = f"-{owner}{OWNER_MARK}"
+    return [
+        str(key)
+        for key, task in dask_scheduler.tasks.items()
+        if mark in str(key) and task.state in LIVE_STATES and task.who_wants
+    ]
+
+
+def runs_of(owner: str) -> list[str]:
+    """The runs of one browser that are training or waiting, in every server process."""
+    client = engine_client()
+    return client.run_on_scheduler(owner_runs, owner=owner)
+
+
+def waiting_time(client, key: str) -> float | None:
+    """Seconds until the run `key` should start: the runs ahead of it in the queue placed,
+    in order, on the workers as the running runs free them (their ETA), each for its
+    estimate. None when some run ahead has no estimate to go by."""
+    from distributed import Variable
+
+    listing = client.run_on_scheduler(queue_and_running)
+    waiting, running, workers = listing["queued"], listing["running"], listing["workers"]
+    if key not in waiting or workers < 1:
+        return None
+
+    def live(other: str) -> dict:
+        try:
+            return Variable(progress_name(other), client=client).get(timeout=1)
+        except Exception:  # gone this instant: no estimate
+            return {}
+
+    free_at = sorted(
+        float(live(other).get("progress", {}).get("eta_seconds") or 0) for other in running
+    )[:workers]
+    free_at += [0.0] * (workers - len(free_at))
+    for other in waiting[: waiting.index(key)]:
+        estimate = live(other).get("estimate")
+        if estimate is None:
+            return None
+        free_at.sort()
+        free_at[0] += float(estimate)
+    return min(free_at)
+
+
+def queue_and_running(dask_scheduler) -> dict:
+    """Runs on the scheduler: the queue in order, the keys running, and how many workers."""
+    return {
+        "queued": queued_keys(dask_scheduler),
+        "running": [
+            str(task.key)
+            for worker in dask_scheduler.workers.values()
+            for task in worker.processing
+        ],
+        "workers": sum(worker.nthreads for worker in dask_scheduler.workers.values()),
+    }
+
 
 _queue_lock = threading.Lock()
 _queue_cache: tuple[float, list[str]] = (0.0, [])

@@ -7,6 +7,8 @@ import os
 SCHEDULER_VARIABLE = "DASHBOARD_SCHEDULER"  # tcp://host:8786: use that Dask scheduler
 WORKERS_VARIABLE = "DASHBOARD_WORKERS"  # worker processes of the built-in LocalCluster
 GRACE_VARIABLE = "DASHBOARD_ORPHAN_GRACE_SECONDS"  # a closed tab's run outlives it this long
+LIMIT_VARIABLE = "DASHBOARD_RUN_LIMIT_MINUTES"  # one run's estimated time may not exceed this
+DEFAULT_LIMIT_MINUTES = 15  # the long tutorial CNN preset takes about 10 minutes alone
 MEMORY_VARIABLE = "DASHBOARD_WORKER_MEMORY_MB"  # a LocalCluster worker is restarted past this
 DEFAULT_WORKER_MEMORY_MB = 4_000  # TensorFlow and a run of the tutorial CNN take under 2 GB
 DEFAULT_GRACE_SECONDS = 60  # Streamlit keeps a disconnected session resumable for 2 minutes
@@ -48,6 +50,11 @@ def worker_memory_setting() -> tuple[int, str | None]:
     return whole_number_setting(MEMORY_VARIABLE, DEFAULT_WORKER_MEMORY_MB, minimum=500)
 
 
+def limit_setting() -> tuple[int, str | None]:
+    """Minutes one run may take (core.engine.cost estimates it before it starts)."""
+    return whole_number_setting(LIMIT_VARIABLE, DEFAULT_LIMIT_MINUTES)
+
+
 def grace_setting() -> tuple[int, str | None]:
     """Seconds a run outlives its closed tab, and a problem with the setting if any."""
     return whole_number_setting(GRACE_VARIABLE, DEFAULT_GRACE_SECONDS)
@@ -61,6 +68,11 @@ def setting_problems() -> list[str]:
     """Bad engine settings, each saying which default is used (for the training pages)."""
     return [
         f"Server setting: {problem}"
-        for _, problem in (workers_setting(), grace_setting(), worker_memory_setting())
+        for _, problem in (
+            workers_setting(),
+            grace_setting(),
+            worker_memory_setting(),
+            limit_setting(),
+        )
         if problem
     ]

@@ -44,7 +44,7 @@ with forward_tab:
 with check_tab:
     render_check_tab(x_train, y_train, info, dataset_name)
 with train_tab:
-    render_train_tab(len(x_train), info, dataset_name)
+    render_train_tab(len(x_train), len(x_test), info, dataset_name)
 with weights_tab:
     render_weights_tab(trained)
 

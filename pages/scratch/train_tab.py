@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.data import DatasetInfo
-from core.engine import FINISHED, EngineUnavailable
+from core.engine import FINISHED, EngineUnavailable, runs_of
+from core.engine.cost import limit_setting, scratch_refusal
 from core.engine.settings import setting_problems
 from core.scratch import (
     ACTIVATIONS,
@@ -15,7 +16,9 @@ from core.scratch import (
     TUTORIAL_TEST_ACCURACY,
     TrainConfig,
 )
+from dashboard.browser import browser_id
 from dashboard.settings import KEEP
+from dashboard.studio_runs import ONE_RUN_PER_BROWSER
 from pages.scratch.figures import accuracy_figure, loss_figure
 from pages.scratch.training import start_training, tutorial_table
 
@@ -23,7 +26,7 @@ JOB_KEY = "scratch_job"  # the last training run (core.engine.RemoteJob)
 TRAINED_KEY = "scratch_trained"  # the last finished run's net, data set and label
 
 
-def render_train_tab(train_size: int, info: DatasetInfo, dataset_name: str) -> None:
+def render_train_tab(train_size: int, test_size: int, info: DatasetInfo, dataset_name: str) -> None:
     """The run's settings, Start, and the live progress of the last run."""
     config = render_run_settings(train_size)
     for problem in setting_problems():
@@ -42,10 +45,14 @@ def render_train_tab(train_size: int, info: DatasetInfo, dataset_name: str) -> N
                 f"learning rate {config.learning_rate:g}, batch {config.batch_size} on {info.title}"
             )
             try:
-                job = start_training(config, dataset_name)
+                refused = scratch_refusal(config, train_size, test_size, limit_setting()[0])
+                refused = refused or (ONE_RUN_PER_BROWSER if runs_of(browser_id()) else None)
+                job = None if refused else start_training(config, dataset_name, browser_id())
             except EngineUnavailable as error:
-                st.error(str(error))
-            else:
+                refused, job = str(error), None
+            if refused:
+                st.error(refused)
+            if job is not None:
                 st.session_state["scratch_runs"] = run
                 st.session_state[JOB_KEY] = job
                 st.session_state["scratch_job_meta"] = {"label": label, "dataset": dataset_name}

@@ -22,9 +22,9 @@ CHECK_LIMITS = {
 }
 
 
-def start_training(config: TrainConfig, dataset: str) -> RemoteJob:
+def start_training(config: TrainConfig, dataset: str, owner: str) -> RemoteJob:
     """Queue a training run; raises core.engine.EngineUnavailable when the engine is down."""
-    job = submit(scratch_training_task, config, dataset, kind="scratch-train")
+    job = submit(scratch_training_task, config, dataset, kind="scratch-train", owner=owner)
     watch_session(job)  # a closed tab must not keep a worker busy
     return job
 

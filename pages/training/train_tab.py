@@ -59,6 +59,10 @@ def start_training() -> None:
             st.error(problem[0].upper() + problem[1:] + ".")
         return
     try:
+        refused = studio_runs.refusal(config)
+        if refused is not None:
+            st.error(refused)
+            return
         studio_runs.start_run(config, preset_of(config))
     except EngineUnavailable as error:
         st.error(str(error))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.data import load_dataset
 from core.engine import QUEUED, RUNNING
+from core.engine.cost import duration_text
 from core.ledger import ledger_csv
 from core.metrics import confusion_matrix, per_class_accuracy, worst_mistakes
 from core.presets import PRESETS
@@ -43,9 +44,12 @@ def live_view(current: PendingRun) -> None:
     snapshot = current.job.snapshot()
     if snapshot.state == QUEUED:
         if snapshot.queue_position:
+            wait = current.job.expected_wait()
+            when = f" It should start in about {duration_text(wait)}." if wait else ""
             st.info(
                 f"Run {current.number} is waiting for a free trainer: position "
-                f"{snapshot.queue_position} in the server's queue."
+                f"{snapshot.queue_position} in the server's queue. Every trainer is busy "
+                f"with another student's run.{when}"
             )
         else:
             st.info(f"Run {current.number} is starting on a free trainer…")

@@ -1,5 +1,7 @@
 """The Training studio in its surroundings: its models reach Prediction, its runs share a queue."""
 
+import re
+
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -41,16 +43,21 @@ def test_run_that_ends_while_on_the_prediction_page_is_offered_there(real_data_d
 
 @pytest.mark.slow  # trains a softmax regression
 def test_a_run_waits_in_the_server_queue_and_shows_its_place(real_data_dir):
-    """With every trainer of the server busy, Train queues the run and says its position."""
-    with busy_engine():
+    """With every trainer of the server busy, Train queues the run and says its position, why
+    it waits and for how long (the runs ahead say they end in a minute)."""
+    with busy_engine(eta=60):
         app = AppTest.from_file(APP, default_timeout=120).run()
         app.switch_page(STUDIO).run()
         for key, value in QUICK_SOFTMAX.items():
             app.session_state[key] = value
         app.button(key="train_start").click().run()
         assert not app.exception, [error.value for error in app.exception]
-        waiting = [info.value for info in app.info if "server's queue" in info.value]
-        assert waiting == ["Run 1 is waiting for a free trainer: position 1 in the server's queue."]
+        [waiting] = [info.value for info in app.info if "server's queue" in info.value]
+        assert waiting.startswith(
+            "Run 1 is waiting for a free trainer: position 1 in the server's queue. Every "
+            "trainer is busy with another student's run. It should start in about "
+        )
+        assert 20 <= int(re.search(r"about (\d+) s\.$", waiting).group(1)) <= 60
     app.session_state["train_job"].job.join(120)
     app.run()
     assert app.session_state["session_models"][0].label == "run 1 · Softmax regression on MNIST"

@@ -443,3 +443,46 @@ def test_a_batch_size_off_the_slider_is_snapped_with_a_message():
         texts(app.warning)
     )
     assert app.select_slider(key="train_batch_size").value == 64
+
+
+def test_a_run_past_the_servers_limit_is_refused_with_what_fits(real_data_dir):
+    """Batch 1 for 100 epochs on MNIST would hold a trainer for hours: refused before it
+    starts, with a sentence that says what fits; nothing is queued."""
+    app = open_studio()
+    set_settings(app, **{**TINY, "train_batch_size": 1, "train_epochs": 100})
+    app.session_state["train_subset_size"] = 60_000
+    press(app, "train_start")
+    [refusal] = texts(app.error)
+    assert refusal.startswith("This run would take about ")
+    assert "runs on this server are limited to 15 minutes: at most" in refusal
+    assert "train_job" not in app.session_state
+
+
+def test_the_servers_limit_is_a_setting(real_data_dir, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_RUN_LIMIT_MINUTES", "1")
+    app = open_studio()
+    set_settings(app, **{**TINY, "train_epochs": 60, "train_subset_size": 60_000})
+    press(app, "train_start")
+    assert "runs on this server are limited to 1 minute: " in " ".join(texts(app.error))
+
+
+@pytest.mark.slow
+def test_two_tabs_of_one_browser_get_one_run_between_them(real_data_dir):
+    """A second tab of the same browser cannot queue a second run: the queue stays fair."""
+    first, second = open_studio(), open_studio()
+    for tab in (first, second):
+        tab.session_state["_browser_session_id"] = "one browser"  # as its cookie would say
+    set_settings(first, **{**TINY, "train_epochs": 20, "train_subset_size": 20_000})
+    press(first, "train_start")
+    set_settings(second, **TINY)
+    press(second, "train_start")
+    assert texts(second.error) == [
+        "A run from this browser is already training or waiting, in another tab: stop it there "
+        "or wait for it to end. One run per browser keeps the queue fair for the whole class."
+    ]
+    assert "train_job" not in second.session_state
+    press(first, "train_stop")
+    wait_for_run(first)
+    set_settings(second, **TINY)
+    wait_for_run(press(second, "train_start"))  # the browser's run ended: a new one may go
+    assert list(ledger(second)["status"]) == ["done"]
