@@ -156,46 +156,55 @@ class UploadCheck:
     multiply_adds: int  # of one 28x28 image
     input_shape: tuple[int, ...]
     gives_probabilities: bool
-    dataset: str  # the data set it was scored on
-    accuracy: float | None  # on the first `scored` test images; None when stopped
-    scored: int
+    accuracies: dict[str, float | None]  # per data set, on its first `sample` test images
+    sample: int  # test images scored per data set (None accuracies: stopped before the end)
 
 
 def upload_check_task(
     model_bytes: bytes,
-    dataset: str,
+    datasets: tuple[str, ...] = ("mnist",),
     sample: int = UPLOAD_SAMPLE,
     run_key: str | None = None,
     channel=None,
 ):
     """Load an upload on a worker (never in the web server), refuse it past the bounds, and
-    score it on a bounded sample of the test set in small, stoppable batches."""
+    score it on a bounded sample of each data set's test split in small, stoppable batches
+    (the student says later whether its classes are digits or clothes)."""
     import numpy as np
 
-    from core.data import load_dataset
+    from core.data import DatasetError, load_dataset
     from core.metrics import accuracy, predicted_classes
     from core.model_check import class_probabilities, load_model_bytes, multiply_adds, scaled
 
     with TaskContext(channel_for(run_key, channel)) as context:
         checked = load_model_bytes(model_bytes)  # raises ModelCheckError with the reason
-        _, (x_test, y_test), _ = load_dataset(dataset)
-        count = min(sample, len(x_test))
-        predicted = []
-        for start in range(0, count, UPLOAD_BATCH):
-            if context.stop_requested:
-                break
-            images = scaled(x_test[start : min(start + UPLOAD_BATCH, count)])
-            predicted.append(predicted_classes(class_probabilities(checked, images)))
-            context.report(scored=start + len(images), images=count)
-        scored = sum(len(batch) for batch in predicted)
-        finished = scored == count > 0
-        score = accuracy(np.concatenate(predicted), y_test[:scored]) if finished else None
+        accuracies, total, per_set = {}, 0, sample
+        for dataset in datasets:
+            try:
+                _, (x_test, y_test), _ = load_dataset(dataset)
+            except DatasetError:
+                accuracies[dataset] = None
+                continue
+            count, predicted = min(sample, len(x_test)), []
+            per_set = min(per_set, count)
+            for start in range(0, count, UPLOAD_BATCH):
+                if context.stop_requested:
+                    break
+                images = scaled(x_test[start : min(start + UPLOAD_BATCH, count)])
+                predicted.append(predicted_classes(class_probabilities(checked, images)))
+                total += len(images)
+                context.report(scored=total, images=count * len(datasets))
+            scored = sum(len(batch) for batch in predicted)
+            accuracies[dataset] = (
+                accuracy(np.concatenate(predicted), y_test[:scored])
+                if scored == count > 0
+                else None
+            )
         return UploadCheck(
             int(checked.parameters),
             multiply_adds(checked.model),
             tuple(checked.input_shape),
             checked.gives_probabilities,
-            dataset,
-            score,
-            scored,
+            accuracies,
+            per_set,
         )

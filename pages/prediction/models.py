@@ -6,13 +6,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.data import DATASETS, DatasetError, load_dataset
+from core.data import DATASETS
 from core.engine import FAILED, FINISHED, QUEUED, STOPPED, EngineUnavailable
 from core.model_check import (
     CheckedModel,
     ModelCheckError,
-    load_model_bytes,
-    model_accuracy,
 )
 from core.quick_model import (
     QUICK_CONFIG,
@@ -23,7 +21,9 @@ from core.quick_model import (
 from dashboard.navigation import available_pages
 from dashboard.session_models import checked_model, find_session_model, session_models
 from dashboard.settings import KEEP
+from dashboard.text import plain
 from pages.prediction.inputs import kept_choice
+from pages.prediction.upload import classes_and_caption, render_upload
 
 SOURCES = {
     "quick": "Quick model",
@@ -31,11 +31,7 @@ SOURCES = {
     "upload": "Upload a .keras file",
 }
 SOURCE_KEY = "prediction_source"
-UPLOADED_KEY = "prediction_uploaded_model"  # the last upload that passed the checks
-UPLOAD_ERROR_KEY = "prediction_upload_model_error"  # (file_id, message) of the last refused one
 SESSION_LABEL_KEY = "prediction_session_label"  # which of this session's runs is picked
-SEEN_KEY = "prediction_model_file_seen"  # file_id of the last upload looked at
-UPLOAD_CLASSES = {"mnist": "digits (MNIST)", "fashion_mnist": "clothes (Fashion-MNIST)"}
 
 
 @dataclass(frozen=True)
@@ -45,13 +41,6 @@ class ActiveModel:
     dataset: str  # core.data name whose classes it predicts
     class_names: tuple[str, ...]  # output i means class_names[i]
     test_accuracy: float | None  # on that data set's test split, when known
-
-
-@dataclass(frozen=True)
-class UploadedModel:
-    name: str  # file name
-    file_id: str  # Streamlit's id of the upload, to load each file once
-    checked: CheckedModel
 
 
 def select_session_model(label: str) -> None:
@@ -164,58 +153,10 @@ def _checked(model_bytes: bytes) -> CheckedModel | None:
 
 
 def _uploaded_model() -> ActiveModel | None:
-    upload = st.file_uploader(
-        "A Keras model saved with model.save('name.keras'): 28x28 input, 10 outputs",
-        type=["keras"],
-        key="prediction_model_file",
-    )
-    if upload is not None and st.session_state.get(SEEN_KEY) != upload.file_id:
-        st.session_state[SEEN_KEY] = upload.file_id  # each file is loaded once, not every rerun
-        try:
-            with st.spinner("Loading the model with Keras' safe mode…"):
-                checked = load_model_bytes(upload.getvalue())
-            st.session_state[UPLOADED_KEY] = UploadedModel(upload.name, upload.file_id, checked)
-            st.session_state.pop(UPLOAD_ERROR_KEY, None)
-        except ModelCheckError as error:
-            st.session_state[UPLOAD_ERROR_KEY] = (upload.file_id, str(error))
-    refused = st.session_state.get(UPLOAD_ERROR_KEY)
-    uploaded: UploadedModel | None = st.session_state.get(UPLOADED_KEY)
-    if refused is not None and upload is not None and refused[0] == upload.file_id:
-        kept = f" Still using {uploaded.name}." if uploaded is not None else ""
-        st.error(f"{upload.name} refused: {refused[1]}.{kept}")
+    uploaded = render_upload()
     if uploaded is None:
         return None
-    dataset = st.radio(
-        "Its classes are",
-        list(UPLOAD_CLASSES),
-        format_func=UPLOAD_CLASSES.get,
-        horizontal=True,
-        key="prediction_upload_classes",
-        persist_state=KEEP,
-    )
-    checked = uploaded.checked
-    output = (
-        "softmax probabilities" if checked.gives_probabilities else "scores (softmax added here)"
-    )
-    test_accuracy = _upload_accuracy(uploaded, dataset)
-    measured = f", **{test_accuracy:.1%}** on the test set" if test_accuracy is not None else ""
-    st.caption(
-        f"{uploaded.name}: {checked.parameters:,} weights, input {checked.input_shape}, "
-        f"outputs {output}{measured}."
-    )
+    dataset, accuracy = classes_and_caption(uploaded)
     return ActiveModel(
-        uploaded.name, checked, dataset, DATASETS[dataset].class_names, test_accuracy
+        plain(uploaded.name), uploaded.checked, dataset, DATASETS[dataset].class_names, accuracy
     )
-
-
-def _upload_accuracy(uploaded: UploadedModel, dataset: str) -> float | None:
-    """Measured once per file and data set: about a second for 10,000 test images."""
-    memo = st.session_state.setdefault("prediction_upload_accuracy", {})
-    key = (uploaded.file_id, dataset)
-    if key not in memo:
-        try:
-            _, (x_test, y_test), _ = load_dataset(dataset)
-        except DatasetError:
-            return None
-        memo[key] = model_accuracy(uploaded.checked, x_test, y_test)
-    return memo[key]

@@ -116,13 +116,17 @@ def test_an_upload_is_scored_on_a_bounded_sample_in_small_batches(real_data_dir)
     """A good upload: its weights, cost and accuracy on the first 1 000 test images."""
     model_bytes = training_task(SMALL_MLP, channel=LocalChannel()).model_bytes
     channel = LocalChannel()
-    check = upload_check_task(model_bytes, "mnist", sample=1_000, channel=channel)
+    check = upload_check_task(
+        model_bytes, ("mnist", "fashion_mnist"), sample=1_000, channel=channel
+    )
     assert check.parameters == 25_450 and check.input_shape == (28, 28)
-    assert check.scored == 1_000 and 0.5 < check.accuracy <= 1  # one short epoch
-    assert channel.published["progress"]["scored"] == 1_000
+    assert 0.5 < check.accuracies["mnist"] <= 1  # one short epoch on digits
+    assert check.accuracies["fashion_mnist"] < 0.5  # digits are no clothes
+    assert channel.published["progress"]["scored"] == 2_000
     checked = load_model_bytes(model_bytes)
     _, (x_test, y_test), _ = load_dataset("mnist")
-    assert check.accuracy == pytest.approx(model_accuracy(checked, x_test[:1000], y_test[:1000]))
+    expected = model_accuracy(checked, x_test[:1000], y_test[:1000])
+    assert check.accuracies["mnist"] == pytest.approx(expected)
 
 
 @pytest.mark.slow
@@ -130,8 +134,8 @@ def test_a_stopped_upload_check_gives_no_accuracy_from_part_of_the_sample(real_d
     model_bytes = training_task(SMALL_MLP, channel=LocalChannel()).model_bytes
     channel = LocalChannel()
     channel.stop.set()
-    check = upload_check_task(model_bytes, "mnist", sample=10_000, channel=channel)
-    assert check.accuracy is None and check.scored < 10_000
+    check = upload_check_task(model_bytes, ("mnist",), sample=10_000, channel=channel)
+    assert check.accuracies == {"mnist": None}
 
 
 def test_a_costly_upload_is_refused_on_the_worker(tmp_path):
@@ -147,4 +151,4 @@ def test_a_costly_upload_is_refused_on_the_worker(tmp_path):
     path = tmp_path / "costly.keras"
     model.save(path)
     with pytest.raises(ModelCheckError, match="multiply-adds"):
-        upload_check_task(path.read_bytes(), "digits", channel=LocalChannel())
+        upload_check_task(path.read_bytes(), ("digits",), channel=LocalChannel())

@@ -6,6 +6,7 @@ them over: an RGBA array in st.session_state["prediction_canvas_rgba"].
 
 import io
 import struct
+import zipfile
 import zlib
 from urllib.parse import parse_qs
 
@@ -500,20 +501,40 @@ def test_session_model_is_offered_and_used(session_model):
 def still_using_good_model(app: AppTest) -> None:
     """good.keras still predicts the drawing, and the saved drawing is still scored with it."""
     ok(app)
-    assert "Still using good.keras" in texts(app.error)
-    assert "good.keras: 7,850 weights" in texts(app.caption)
-    assert "good.keras on your drawing" in texts(app.caption)
+    assert "Still using " + plain("good.keras") in texts(app.error)
+    assert plain("good.keras") + ": 7,850 weights" in texts(app.caption)
+    assert plain("good.keras") + " on your drawing" in texts(app.caption)
     assert metric(app, "#1") in DIGIT_NAMES
     assert "**1** saved (1: 1)" in texts(app.markdown)
     assert metric(app, "Accuracy on your drawings") in ("0%", "100%")
 
 
+def said(elements) -> str:
+    """What the student reads: the texts without the escapes that keep outside text plain."""
+    return texts(elements).replace("\\", "")
+
+
+def upload_model(app: AppTest, name: str, data: bytes) -> AppTest:
+    """Upload a .keras file and let its check on the engine end, as the page's fragment would."""
+    app.file_uploader(key="prediction_model_file").set_value((name, data, "application/zip"))
+    app.run()
+    pending = (
+        app.session_state["prediction_upload_check"]
+        if "prediction_upload_check" in app.session_state
+        else None
+    )
+    if pending is not None:
+        pending[3].join(180)
+        app.run()
+    ok(app)
+    return app
+
+
 @pytest.mark.slow
 def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, session_model):
-    """A good .keras loads; a renamed file, a wrong input shape and a model that answers with
-    a dict are refused with reasons, and the good model and the saved drawings stay."""
-    good_path = tmp_path / "good.keras"
-    good_path.write_bytes(session_model.model_bytes)
+    """A good .keras is checked on a worker, then used; a renamed file, a wrong input shape and
+    a model that answers with a dict are refused with reasons, and the good model and the saved
+    drawings stay. File names are outside text: shown plain."""
     app = open_page(
         session={
             "prediction_source": "upload",
@@ -521,39 +542,64 @@ def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, 
             TESTSET_KEY: saved_drawing(),
         }
     )
-    uploader = app.file_uploader(key="prediction_model_file")
-    uploader.set_value(("good.keras", good_path.read_bytes(), "application/zip"))
-    app.run()
-    ok(app)
-    assert "good.keras: 7,850 weights" in texts(app.caption)
-    assert "good.keras on your drawing" in texts(app.caption)
+    upload_model(app, "good.keras", session_model.model_bytes)
+    assert plain("good.keras") + ": 7,850 weights, 8,634 multiply-adds per image" in texts(
+        app.caption
+    )
+    assert "on the first 2,000 test images of MNIST" in texts(app.caption)
+    assert plain("good.keras") + " on your drawing" in texts(app.caption)
 
-    uploader = app.file_uploader(key="prediction_model_file")
-    uploader.set_value(("photo.keras", png(np.zeros((8, 8), np.uint8)), "application/zip"))
-    app.run()
+    upload_model(app, "photo.keras", png(np.zeros((8, 8), np.uint8)))
     still_using_good_model(app)
-    assert "photo.keras refused: this is not a Keras model" in texts(app.error)
+    assert "photo.keras refused: this is not a Keras model" in said(app.error)
 
     wide = keras.Sequential(
         [keras.Input(shape=(32, 32, 3)), keras.layers.Flatten(), keras.layers.Dense(10)]
     )
     wide_path = tmp_path / "cifar.keras"
     wide.save(wide_path)
-    uploader = app.file_uploader(key="prediction_model_file")
-    uploader.set_value(("cifar.keras", wide_path.read_bytes(), "application/zip"))
-    app.run()
+    upload_model(app, "cifar.keras", wide_path.read_bytes())
     still_using_good_model(app)
-    assert "cifar.keras refused: the model expects images of shape (32, 32, 3)" in texts(app.error)
+    assert "cifar.keras refused: the model expects images of shape (32, 32, 3)" in said(app.error)
 
     inputs = keras.Input(shape=(28, 28))
     scores = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(inputs))
     dict_path = tmp_path / "named.keras"
     keras.Model(inputs, {"digit": scores}).save(dict_path)
-    uploader = app.file_uploader(key="prediction_model_file")
-    uploader.set_value(("named.keras", dict_path.read_bytes(), "application/zip"))
-    app.run()
+    upload_model(app, "named.keras", dict_path.read_bytes())
     still_using_good_model(app)
-    assert "named.keras refused: the model answers with a dict of outputs" in texts(app.error)
+    assert "named.keras refused: the model answers with a dict of outputs" in said(app.error)
+
+
+@pytest.mark.slow
+def test_a_costly_or_inflating_upload_is_refused_and_the_good_model_stays(tmp_path, session_model):
+    """Four 256-filter convolutions at full resolution (a billion multiply-adds per image) are
+    refused by the worker that loaded them; an archive that would inflate to 50 MB is refused
+    from its listing; the good model stays."""
+    app = open_page(
+        session={
+            "prediction_source": "upload",
+            CANVAS_RGBA_KEY: vertical_stroke(),
+            TESTSET_KEY: saved_drawing(),
+        }
+    )
+    upload_model(app, "good.keras", session_model.model_bytes)
+    costly = keras.Sequential(
+        [keras.Input(shape=(28, 28, 1))]
+        + [keras.layers.Conv2D(256, 3, padding="same") for _ in range(4)]
+        + [keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    costly.save(tmp_path / "costly.keras")
+    upload_model(app, "costly.keras", (tmp_path / "costly.keras").read_bytes())
+    still_using_good_model(app)
+    assert "multiply-adds; up to 100,000,000 are accepted" in said(app.error)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", b" " * 50_000_000)
+    upload_model(app, "bomb.keras", buffer.getvalue())
+    still_using_good_model(app)
+    assert "would inflate to 50.0 MB" in said(app.error)
+    assert app.session_state["prediction_upload_check"] is None  # never sent to a worker again
 
 
 @pytest.mark.slow
