@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 from core.data import DATA_DIR_VARIABLE
+from dashboard.classroom import render_class_sidebar
 
 
 def render_sidebar() -> None:
@@ -17,3 +18,4 @@ def render_sidebar() -> None:
         )
         data_dir = os.environ.get(DATA_DIR_VARIABLE)
         st.caption(f"Data folder: `{data_dir}`" if data_dir else "Data folder: not set")
+        render_class_sidebar()

@@ -1,0 +1,306 @@
+"""The classroom in every page: the session's class, the sidebar's Join/Leave, the teacher's
+shared-page banner, and the buttons that send a run or a drawing to the class board.
+
+A session is a student (joined with the code: `membership()`), a teacher (opened the
+teacher link: `teacher()`), or neither, and then every page works as without a class.
+The teacher's token lives only in this session's state on the server: never in a URL
+the page writes, never in a log, never in what a student's session can reach.
+A database that cannot be reached costs a sentence where a class feature was asked for,
+never a page, and nothing in the session is dropped.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import secrets
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from core.classroom.database import database_url
+from core.classroom.errors import ClassroomError, StoreUnavailable
+from core.classroom.records import Membership, RunReport
+from core.classroom.store import ClassroomStore
+from dashboard.navigation import available_pages
+from dashboard.text import plain
+
+MEMBER_KEY = "class_membership"  # Membership of a student's session
+TEACHER_KEY = "class_teacher"  # TeacherAccess of the session that opened the teacher link
+SESSION_KEY = "class_session_key"  # random id of this browser session (rate limits)
+SEEN_PUSH_KEY = "class_push_seen"  # the last push this session opened or dismissed
+SHOWN_PUSH_KEY = "class_push_shown"  # the push id the page drew last
+SENT_KEY = "class_sent"  # what this session sent: run numbers, drawing fingerprints
+APPLIED_KEY = "class_assignment_applied"  # (sweep id, position) put on the studio's settings
+PUSH_POLL_SECONDS = 5
+BOARD_PAGE = "class_board"
+
+_log = logging.getLogger(__name__)
+_stores: dict[str, ClassroomStore] = {}
+_stores_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class TeacherAccess:
+    class_id: int
+    token: str  # the secret itself: every control presents it to the store
+    name: str
+    code: str
+
+
+def store() -> ClassroomStore:
+    """The process's store for the configured database (one per URL: tests switch it)."""
+    url = database_url()
+    with _stores_lock:
+        if url not in _stores:
+            _stores[url] = ClassroomStore(url)
+        return _stores[url]
+
+
+def session_key() -> str:
+    return st.session_state.setdefault(SESSION_KEY, secrets.token_hex(16))
+
+
+def membership() -> Membership | None:
+    return st.session_state.get(MEMBER_KEY)
+
+
+def teacher() -> TeacherAccess | None:
+    return st.session_state.get(TEACHER_KEY)
+
+
+def class_id() -> int | None:
+    """The class this session belongs to, as a student or as its teacher."""
+    found = teacher() or membership()
+    return found.class_id if found is not None else None
+
+
+def sent() -> set:
+    return st.session_state.setdefault(SENT_KEY, set())
+
+
+# --- the sidebar ----------------------------------------------------------------------------
+
+
+def render_class_sidebar() -> None:
+    """Joined: the class and Leave. Teacher: the class. Neither: a small Join form."""
+    member, access = membership(), teacher()
+    if access is not None:
+        st.caption(f"Teaching **{plain(access.name)}** · join code **{access.code}**")
+        st.page_link(board_path(), label="Class board", icon=":material/co_present:")
+        return
+    if member is not None:
+        st.caption(f"Class **{plain(member.class_name)}** · you are **{plain(member.name)}**")
+        st.button("Leave the class", key="class_leave", on_click=leave, icon=":material/logout:")
+        return
+    with st.expander("Join a class", icon=":material/groups:"):
+        with st.form("class_join_form", border=False):
+            st.text_input(
+                "Join code", max_chars=20, key="class_join_code", placeholder="e.g. K7M3QX"
+            )
+            st.text_input("Your name", max_chars=40, key="class_join_name")
+            joined = st.form_submit_button("Join", icon=":material/login:")
+        if joined:
+            join(
+                st.session_state.get("class_join_code", ""),
+                st.session_state.get("class_join_name", ""),
+            )
+
+
+def join(code: str, name: str) -> None:
+    try:
+        st.session_state[MEMBER_KEY] = store().join(code, name, session_key())
+    except ClassroomError as error:
+        st.error(plain(error))
+        return
+    st.rerun()  # every page: the sidebar and the studio show the class now
+
+
+def leave() -> None:
+    member = membership()
+    st.session_state.pop(MEMBER_KEY, None)  # leaving works even when the database does not
+    st.session_state.pop(APPLIED_KEY, None)
+    if member is not None:
+        try:
+            store().leave(member.member_id)
+        except ClassroomError as error:
+            _log.warning("leaving class %s: %s", member.class_id, error)
+
+
+def board_path() -> str:
+    return str(next(page.path for page in available_pages() if page.name == BOARD_PAGE))
+
+
+# --- the teacher's shared page ------------------------------------------------------------
+
+
+def render_push_banner() -> None:
+    """'Your teacher shared: … — Open' on every page of a student, until opened or dismissed."""
+    member = membership()
+    if member is None:
+        return
+    try:
+        push = store().latest_push(member.class_id)
+    except ClassroomError:
+        push = None  # the class page says why; every other page just works
+    shown = push.id if push is not None else None
+    st.session_state[SHOWN_PUSH_KEY] = shown
+    _watch_for_pushes()
+    if push is None or st.session_state.get(SEEN_PUSH_KEY) == push.id:
+        return
+    page = next((page for page in available_pages() if page.name == push.page), None)
+    if page is None:
+        return
+    with st.container(border=True, key="class_push_banner"):
+        text, open_column, dismiss_column = st.columns([6, 1, 1], vertical_alignment="center")
+        text.markdown(f":material/campaign: Your teacher shared: **{plain(push.description)}**")
+        if open_column.button("Open", key="class_push_open", type="primary"):
+            st.session_state[SEEN_PUSH_KEY] = push.id
+            st.switch_page(str(page.path), query_params=push.query)
+        if dismiss_column.button("Dismiss", key="class_push_dismiss"):
+            st.session_state[SEEN_PUSH_KEY] = push.id
+            st.rerun()
+
+
+@st.fragment(run_every=PUSH_POLL_SECONDS)
+def _watch_for_pushes() -> None:
+    """A new push reruns the whole page, so the banner appears without a click."""
+    member = membership()
+    if member is None:
+        return
+    try:
+        push = store().latest_push(member.class_id)
+    except ClassroomError:
+        return
+    latest = push.id if push is not None else None
+    if latest != st.session_state.get(SHOWN_PUSH_KEY):
+        st.rerun(scope="app")
+
+
+# --- the studio: class experiments, pauses, sending a run ----------------------------------
+
+
+def training_paused() -> str | None:
+    """One sentence when the teacher has paused training for this student's class."""
+    member = membership()
+    if member is None:
+        return None
+    try:
+        paused = store().class_info(member.class_id).training_paused
+    except StoreUnavailable:
+        return None  # a database hiccup must not stop a class from training
+    except ClassroomError:
+        return None
+    if paused:
+        return "Your teacher has paused training for the class: wait until it is allowed again."
+    return None
+
+
+def apply_assignment(settings) -> None:
+    """The studio opens on the student's value of the class experiment, with a banner.
+
+    Called after `settings.sync_from_link()`: the assignment is put on the settings once
+    (a student may change them afterwards); the banner stays while the experiment runs.
+    """
+    member = membership()
+    if member is None:
+        return
+    try:
+        given = store().assignment(member.member_id)
+    except ClassroomError:
+        return
+    if given is None:
+        return
+    from core.classroom.sweeps import VARIABLES
+
+    variable = VARIABLES[given.variable]
+    setting = settings[variable.setting]
+    marker = (given.sweep_id, given.position)
+    if st.session_state.get(APPLIED_KEY) != marker:
+        values, _ = settings.read_link(given.query)
+        st.session_state.update(values)
+        st.session_state[APPLIED_KEY] = marker
+    st.info(
+        f"Class experiment: you are testing **{setting.label} = {setting.shown(given.value)}**; "
+        "the rest of the settings are the class's. Press Train, then Send to class board.",
+        icon=":material/science:",
+    )
+
+
+def send_run_button(run, settings_query: dict[str, str], key: str) -> None:
+    """'Send to class board' under a finished run (students of a class only)."""
+    member = membership()
+    result = run.result
+    if member is None or result is None or result.test_accuracy is None:
+        return
+    if run.number in sent():
+        st.caption(":material/check: On the class board.")
+        return
+    if not st.button("Send to class board", key=key, icon=":material/co_present:"):
+        return
+    try:
+        store().send_run(member.member_id, run_report(run, settings_query))
+    except ClassroomError as error:
+        st.error(plain(error))
+        return
+    sent().add(run.number)
+    st.toast("Sent to the class board.")
+    st.caption(":material/check: On the class board.")
+
+
+def run_report(run, settings_query: dict[str, str]) -> RunReport:
+    from core.data import spec_for
+    from core.models import OPTIMIZER_TITLES, describe_model
+
+    config, result = run.config, run.result
+    return RunReport(
+        dataset=config.dataset,
+        dataset_title=spec_for(config.dataset).title,
+        family=config.model.family,
+        model=describe_model(config.model),
+        optimizer=OPTIMIZER_TITLES.get(config.optimizer, config.optimizer),
+        learning_rate=config.learning_rate,
+        batch_size=config.batch_size,
+        epochs=config.epochs,
+        test_accuracy=result.test_accuracy,
+        seconds=result.seconds,
+        settings=dict(settings_query),
+        curves=dict(run.series),
+        model_bytes=run.model_bytes if config.dataset == "mnist" else None,
+    )
+
+
+def send_drawing_button(model_input: np.ndarray | None, label: int | None) -> None:
+    """'Send to class with the digit I meant': the 28x28 model input (0..1) and the label."""
+    member = membership()
+    if member is None:
+        return
+    usable = model_input is not None and label is not None
+    if not st.button(
+        f"Send to class as {label}" if usable else "Send to class with the digit I meant",
+        key="class_send_drawing",
+        disabled=not usable,
+        help=None if usable else "Draw a digit and choose the digit you meant first.",
+        icon=":material/co_present:",
+    ):
+        return
+    pixels = (np.clip(model_input, 0, 1) * 255).round().astype(np.uint8)
+    try:
+        store().send_drawing(member.member_id, pixels, int(label))
+    except ClassroomError as error:
+        st.error(plain(error))
+        return
+    st.toast(f"Your {label} is in the class's handwriting test.")
+
+
+# --- pages a teacher can share ------------------------------------------------------------
+
+
+def page_settings(name: str):
+    """The settings module (pages/<name>/settings.py) of a page, or None when it has none."""
+    try:
+        return importlib.import_module(f"pages.{name}.settings")
+    except ModuleNotFoundError:
+        return None

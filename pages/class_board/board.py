@@ -1,0 +1,148 @@
+"""The board itself, for the projector: join code, counts, leaderboard, the class's plots,
+the running experiment and the handwriting test. It refreshes itself every few seconds."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.classroom.errors import ClassroomError
+from core.classroom.records import Board
+from core.classroom.summary import leaderboard_rows, ranked, sweep_progress, tutorial_reference
+from core.classroom.sweeps import VARIABLES
+from dashboard import classroom
+from dashboard.navigation import available_pages
+from dashboard.text import plain
+from pages.class_board.figures import accuracy_figure, curves_figure, sweep_figure
+from pages.class_board.handwriting import show_result
+
+REFRESH_SECONDS = 5
+BOARD_KEY = "class_board_latest"  # the last board read: the teacher's controls use it too
+CHART = {"displayModeBar": False}
+
+
+def read_board(class_id: int) -> Board | None:
+    """The board, or None after one sentence when the database cannot say."""
+    try:
+        board = classroom.store().board(class_id)
+    except ClassroomError as error:
+        st.error(plain(error), icon=":material/cloud_off:")
+        return None
+    st.session_state[BOARD_KEY] = board
+    return board
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def live_board(class_id: int) -> None:
+    board = read_board(class_id)
+    if board is not None:
+        render_board(board)
+
+
+def render_board(board: Board) -> None:
+    info = board.classroom
+    st.markdown(f"### {plain(info.name)}")
+    code, students, runs, drawings = st.columns(4)
+    code.metric("Join code", info.code if not info.closed else "closed")
+    students.metric("Students", info.members)
+    runs.metric("Runs on the board", len(board.entries))
+    drawings.metric("Drawings", board.drawings)
+    if info.training_paused:
+        st.warning("Training is paused for the class by the teacher.", icon=":material/pause:")
+    if info.closed:
+        st.info("This class is closed: it takes no new students and no new runs.")
+    if board.push is not None:
+        st.caption(f"Last shared: {plain(board.push.description)}")
+    table, plots = st.columns([1.1, 1], gap="medium")
+    with table:
+        leaderboard(board)
+    with plots:
+        class_plots(board)
+
+
+def leaderboard(board: Board) -> None:
+    if not board.entries:
+        st.info(
+            "No runs yet. Students join from the sidebar with the join code, train in the "
+            "Training studio and press Send to class board."
+        )
+        return
+    rows = leaderboard_rows(board.entries)
+    event = st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        height=min(38 + 35 * len(rows), 420),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="class_leaderboard",
+        column_config={
+            "test accuracy": st.column_config.ProgressColumn(
+                format="%.4f", min_value=0, max_value=1
+            ),
+            "learning rate": st.column_config.NumberColumn(format="%g"),
+        },
+    )
+    if event.selection.rows:
+        chosen_run(board, ranked(board.entries)[event.selection.rows[0]])
+    else:
+        st.caption("Select a run to see its curves and open its settings in the studio.")
+
+
+def chosen_run(board: Board, entry) -> None:
+    try:
+        curves, settings = classroom.store().entry_curves(board.classroom.id, entry.id)
+    except ClassroomError as error:
+        st.warning(plain(error))
+        return
+    st.plotly_chart(
+        curves_figure(curves, f"{entry.student}: {entry.model}"),
+        key="class_run_curves",
+        config=CHART,
+    )
+    training = next((page for page in available_pages() if page.name == "training"), None)
+    if training is not None:
+        st.page_link(str(training.path), label="Open these settings in the Training studio",
+                     icon=":material/open_in_new:", query_params=settings)  # fmt: skip
+
+
+def class_plots(board: Board) -> None:
+    reference = tutorial_reference(board.entries)
+    rate, batch, experiment, handwriting = st.tabs(
+        ["Learning rate", "Batch size", "Class experiment", "Handwriting test"]
+    )
+    with rate:
+        st.plotly_chart(
+            accuracy_figure(board.entries, "learning_rate", "learning rate (log)", True, reference),
+            key="class_by_rate", config=CHART,
+        )  # fmt: skip
+    with batch:
+        st.plotly_chart(
+            accuracy_figure(board.entries, "batch_size", "batch size (log)", True, reference),
+            key="class_by_batch", config=CHART,
+        )  # fmt: skip
+    if reference is not None:
+        st.caption(plain(reference.text))
+    with experiment:
+        experiment_view(board, reference)
+    with handwriting:
+        show_result(board.classroom.id, board.handwriting)
+
+
+def experiment_view(board: Board, reference) -> None:
+    sweep = board.sweep
+    if sweep is None:
+        st.info(
+            "No class experiment yet: the teacher starts one, and each student tests one value."
+        )
+        return
+    progress = sweep_progress(sweep, board.entries)
+    state = "running" if sweep.active else "ended"
+    st.caption(
+        f"Experiment ({state}): each student tests one {progress.title}. "
+        f"{len(progress.points)} results; waiting for "
+        f"{', '.join(f'{value:g}' if isinstance(value, float) else str(value) for value in progress.waiting) or 'none'}."
+    )
+    st.plotly_chart(
+        sweep_figure(progress, VARIABLES[sweep.variable].values, reference),
+        key="class_sweep", config=CHART,
+    )  # fmt: skip
