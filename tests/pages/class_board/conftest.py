@@ -67,10 +67,14 @@ def open_class(name: str = "Period 3") -> AppTest:
 
 
 def join(code: str, name: str, page: str | None = None) -> AppTest:
-    student = open_app(page)
+    """A student joins from the sidebar of the home page, then opens `page`."""
+    student = open_app(None)
     student.text_input(key="class_join_code").input(code)
     student.text_input(key="class_join_name").input(name)
-    return press(student, "Join")
+    press(student, "Join")
+    if page is not None:
+        student.switch_page(page).run()
+    return ok(student)
 
 
 def code_of(teacher: AppTest) -> str:

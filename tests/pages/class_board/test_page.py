@@ -4,6 +4,7 @@ per person, on a real database."""
 import numpy as np
 import pytest
 
+from core.classroom.database import URL_VARIABLE
 from core.classroom.records import RunReport
 from dashboard import classroom
 from dashboard.text import plain
@@ -194,7 +195,7 @@ def test_a_class_experiment_opens_each_studio_on_its_value_with_a_banner():
 def test_teacher_controls_cannot_be_reached_from_a_student_session():
     teacher = open_class()
     code = code_of(teacher)
-    ann = join(code, "Ann")
+    ann = join(code, "Ann", page=BOARD)
     assert "class_teacher" not in ann.session_state
     labels = [item.label for item in ann.button]
     for control in ("Pause training", "Share with the class", "Start the experiment"):
@@ -221,15 +222,15 @@ def test_the_teacher_removes_a_run_and_clears_the_board():
 
 
 def test_an_unreachable_database_costs_one_sentence_on_the_class_pages_only(monkeypatch):
-    monkeypatch.setenv(classroom.URL_VARIABLE if hasattr(classroom, "URL_VARIABLE") else "DASHBOARD_DATABASE_URL",
-                       "postgresql+psycopg://nobody:secret@127.0.0.1:9/none")  # fmt: skip
+    monkeypatch.setenv(URL_VARIABLE, "postgresql+psycopg://nobody:secret@127.0.0.1:9/none")
     board = open_app()
     board.text_input(key="class_open_name").input("Period 3")
     press(board, "Open the class")
     assert "The class database cannot be reached right now" in texts(board.error)
     assert "secret" not in texts(board.error)
-    student = join("ABCDEF", "Ann", page=STUDIO)
+    student = join("ABCDEF", "Ann", page=None)
     assert "The class database cannot be reached right now" in texts(student.sidebar.error)
+    student.switch_page(STUDIO).run()
     assert "Train" in [item.label for item in student.button]  # the studio is as it was
     home = open_app(page=None)
     assert not home.error
@@ -294,3 +295,27 @@ def test_send_a_drawing_with_the_digit_i_meant(real_data_dir):
     images, labels, names = classroom.store().export_drawings(access.class_id, access.token)
     assert labels.tolist() == [1] and names == ["Ann"]
     assert images.shape == (1, 28, 28) and images.max() == 255 and images[0, :, :5].max() == 0
+
+
+@pytest.mark.slow
+def test_the_handwriting_test_runs_on_the_engine_and_every_board_shows_it(real_data_dir):
+    from core.data import load_dataset
+
+    teacher = open_class()
+    access = teacher.session_state["class_teacher"]
+    ann = classroom.store().join(access.code, "Ann", session_key="a")
+    _, (x_test, y_test), _ = load_dataset("mnist")
+    for image, label in zip(x_test[:10], y_test[:10]):  # real handwriting the class "drew"
+        classroom.store().send_drawing(ann.member_id, image, int(label))
+    teacher.run()
+    press(teacher, "Run the handwriting test on 10 drawings")
+    teacher.session_state["class_handwriting_job"][2].join(300)
+    teacher.run()  # the fragment's tick: the result goes into the store, then the page redraws
+    teacher.run()
+    ok(teacher)
+    [quick] = [metric for metric in teacher.metric if metric.label == "Quick model"]
+    assert float(quick.value.rstrip("%")) >= 80
+    result = classroom.store().board(access.class_id).handwriting
+    assert result["drawings"] == 10 and np.array(result["models"][0]["confusion"]).sum() == 10
+    student = join(access.code, "Bob", page=BOARD)  # another session's board shows it too
+    assert "Quick model" in [metric.label for metric in student.metric]
