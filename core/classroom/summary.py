@@ -13,9 +13,9 @@ from core.classroom.records import BoardEntry, SweepInfo
 from core.classroom.sweeps import VARIABLES
 from core.presets import PRESETS
 
-COLUMNS = (
-    "rank", "student", "data set", "model", "optimizer", "learning rate", "batch size", "epochs",
-    "test accuracy", "seconds",
+COLUMNS = (  # the accuracy next to the name: what a projector must show without scrolling
+    "rank", "student", "test accuracy", "model", "data set", "optimizer", "learning rate",
+    "batch size", "epochs", "seconds",
 )  # fmt: skip
 SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is run by spreadsheets
 

@@ -8,7 +8,13 @@ import streamlit as st
 
 from core.classroom.errors import ClassroomError
 from core.classroom.records import Board
-from core.classroom.summary import leaderboard_rows, ranked, sweep_progress, tutorial_reference
+from core.classroom.summary import (
+    COLUMNS,
+    leaderboard_rows,
+    ranked,
+    sweep_progress,
+    tutorial_reference,
+)
 from core.classroom.sweeps import VARIABLES
 from dashboard import classroom
 from dashboard.navigation import available_pages
@@ -19,6 +25,7 @@ from pages.class_board.handwriting import show_result
 REFRESH_SECONDS = 5
 BOARD_KEY = "class_board_latest"  # the last board read: the teacher's controls use it too
 CHART = {"displayModeBar": False}
+SHOWN = [column for column in COLUMNS if column != "rank"]  # the order is the rank
 
 
 def read_board(class_id: int) -> Board | None:
@@ -41,23 +48,42 @@ def live_board(class_id: int) -> None:
 
 def render_board(board: Board) -> None:
     info = board.classroom
-    st.markdown(f"### {plain(info.name)}")
-    code, students, runs, drawings = st.columns(4)
+    name, code, students, runs, drawings = st.columns([2.2, 1.2, 1, 1, 1])
+    name.markdown(f"### {plain(info.name)}")
+    if board.push is not None:
+        name.caption(f"Last shared: {plain(board.push.description)}")
     code.metric("Join code", info.code if not info.closed else "closed")
     students.metric("Students", info.members)
-    runs.metric("Runs on the board", len(board.entries))
+    runs.metric("Runs", len(board.entries))
     drawings.metric("Drawings", board.drawings)
     if info.training_paused:
         st.warning("Training is paused for the class by the teacher.", icon=":material/pause:")
     if info.closed:
         st.info("This class is closed: it takes no new students and no new runs.")
-    if board.push is not None:
-        st.caption(f"Last shared: {plain(board.push.description)}")
-    table, plots = st.columns([1.1, 1], gap="medium")
+    reference = tutorial_reference(board.entries)
+    table, rate, batch, experiment, handwriting = st.tabs(
+        ["Leaderboard", "Learning rate", "Batch size", "Class experiment", "Handwriting test"],
+        key="class_board_view",  # the projector stays on its tab while the board refreshes
+    )
     with table:
         leaderboard(board)
-    with plots:
-        class_plots(board)
+    with rate:
+        accuracy_plot(board, "learning_rate", "learning rate (log scale)", reference)
+    with batch:
+        accuracy_plot(board, "batch_size", "batch size (log scale)", reference)
+    with experiment:
+        experiment_view(board, reference)
+    with handwriting:
+        show_result(board.classroom.id, board.handwriting)
+
+
+def accuracy_plot(board: Board, field: str, title: str, reference) -> None:
+    st.plotly_chart(
+        accuracy_figure(board.entries, field, title, True, reference),
+        key=f"class_by_{field}", config=CHART,
+    )  # fmt: skip
+    if reference is not None:
+        st.caption(plain(reference.text))
 
 
 def leaderboard(board: Board) -> None:
@@ -69,17 +95,22 @@ def leaderboard(board: Board) -> None:
         return
     rows = leaderboard_rows(board.entries)
     event = st.dataframe(
-        pd.DataFrame(rows),
+        pd.DataFrame(rows, columns=SHOWN),
         hide_index=True,
-        height=min(38 + 35 * len(rows), 420),
+        height=min(38 + 35 * len(rows), 430),
         on_select="rerun",
         selection_mode="single-row",
         key="class_leaderboard",
         column_config={
+            "student": st.column_config.TextColumn(width=90),
+            "optimizer": st.column_config.TextColumn(width=110),
             "test accuracy": st.column_config.ProgressColumn(
-                format="%.4f", min_value=0, max_value=1
+                format="%.4f", min_value=0, max_value=1, width=130
             ),
-            "learning rate": st.column_config.NumberColumn(format="%g"),
+            "learning rate": st.column_config.NumberColumn(format="%g", width=90),
+            "batch size": st.column_config.NumberColumn(width=75),
+            "epochs": st.column_config.NumberColumn(width=60),
+            "seconds": st.column_config.NumberColumn(format="%.1f", width=70),
         },
     )
     if event.selection.rows:
@@ -105,29 +136,6 @@ def chosen_run(board: Board, entry) -> None:
                      icon=":material/open_in_new:", query_params=settings)  # fmt: skip
 
 
-def class_plots(board: Board) -> None:
-    reference = tutorial_reference(board.entries)
-    rate, batch, experiment, handwriting = st.tabs(
-        ["Learning rate", "Batch size", "Class experiment", "Handwriting test"]
-    )
-    with rate:
-        st.plotly_chart(
-            accuracy_figure(board.entries, "learning_rate", "learning rate (log)", True, reference),
-            key="class_by_rate", config=CHART,
-        )  # fmt: skip
-    with batch:
-        st.plotly_chart(
-            accuracy_figure(board.entries, "batch_size", "batch size (log)", True, reference),
-            key="class_by_batch", config=CHART,
-        )  # fmt: skip
-    if reference is not None:
-        st.caption(plain(reference.text))
-    with experiment:
-        experiment_view(board, reference)
-    with handwriting:
-        show_result(board.classroom.id, board.handwriting)
-
-
 def experiment_view(board: Board, reference) -> None:
     sweep = board.sweep
     if sweep is None:
@@ -139,7 +147,7 @@ def experiment_view(board: Board, reference) -> None:
     state = "running" if sweep.active else "ended"
     st.caption(
         f"Experiment ({state}): each student tests one {progress.title}. "
-        f"{len(progress.points)} results; waiting for "
+        f"{len(progress.points)} result{'' if len(progress.points) == 1 else 's'}; waiting for "
         f"{', '.join(f'{value:g}' if isinstance(value, float) else str(value) for value in progress.waiting) or 'none'}."
     )
     st.plotly_chart(

@@ -7,6 +7,7 @@ HTML-escaped before it reaches a figure.
 from __future__ import annotations
 
 import html
+import math
 
 import plotly.graph_objects as go
 
@@ -16,7 +17,7 @@ from core.models import FAMILY_TITLES
 
 FAMILY_COLORS = {"softmax": "#2563eb", "mlp": "#16a34a", "cnn_fast": "#dc2626", "cnn": "#9333ea"}
 REFERENCE_COLOR = "#64748b"
-HEIGHT = 330
+HEIGHT = 420
 
 
 def _layout(
@@ -27,7 +28,9 @@ def _layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         font={"size": 15},
         legend={"orientation": "h", "y": 1.12, "x": 0},
-        xaxis={"title": x_title, "type": "log" if log_x else "-"},
+        xaxis={"title": x_title, "type": "log", "dtick": 1, "tickformat": "~g"}
+        if log_x
+        else {"title": x_title},
         yaxis={"title": y_title, "range": [0, 1.02]},
     )
     return figure
@@ -93,9 +96,12 @@ def sweep_figure(progress: SweepProgress, order: tuple, reference: Reference | N
         )  # fmt: skip
     )
     _reference_line(figure, reference)
+    _layout(figure, progress.title, progress.log_axis)
     if titles:
         figure.update_xaxes(categoryorder="array", categoryarray=[titles(value) for value in order])
-    return _layout(figure, progress.title, progress.log_axis)
+    else:  # the whole range handed out, so the curve grows into its place
+        figure.update_xaxes(range=[math.log10(order[0]) - 0.2, math.log10(order[-1]) + 0.2])
+    return figure
 
 
 def confusion_figure(counts: list[list[int]], title: str) -> go.Figure:

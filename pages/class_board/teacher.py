@@ -40,7 +40,7 @@ def act(action, *args, done: str) -> None:
 def teacher_controls(access: classroom.TeacherAccess, board: Board) -> None:
     st.subheader("Teacher controls")
     share, experiment, handwriting, manage = st.tabs(
-        ["Share a page", "Class experiment", "Handwriting test", "Board & class"]
+        ["Share a page", "Run an experiment", "Run the handwriting test", "Board & class"]
     )
     with share:
         share_tab()

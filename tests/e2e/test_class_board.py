@@ -12,8 +12,6 @@ from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
 pytestmark = pytest.mark.e2e
 
 PROJECTOR = {"width": 1280, "height": 720}
-# the fast softmax preset's settings on 1 000 images: a run of a second or two
-QUICK_RUN = "training?train_epochs=1&train_subset_size=1000"
 LONG = 180_000
 
 
@@ -51,6 +49,12 @@ def join_the_class(student: Page, app_url: str, code: str, name: str) -> None:
     expect(sidebar.get_by_text(f"you are {name}")).to_be_visible(timeout=30_000)
 
 
+def go_to(person: Page, title: str) -> None:
+    """Through the menu, as a student does: a new URL would be a new session, out of the class."""
+    person.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+    wait_for_app_run(person, timeout=LONG)
+
+
 def train_and_send(student: Page) -> None:
     student.get_by_role("button", name="Train", exact=True).click()
     send = student.get_by_role("button", name="Send to class board").first
@@ -68,16 +72,16 @@ def test_a_class_joins_sends_runs_gets_a_page_and_runs_an_experiment(person, app
     join_the_class(bob, app_url, code, "Bob")
 
     # a run sent from a studio appears on the board by itself (the board refreshes)
-    open_page(ann, app_url, QUICK_RUN)
+    go_to(ann, "Training studio")  # the fast softmax preset: seconds
     train_and_send(ann)
     board = teacher.get_by_test_id("stDataFrame").first
     expect(board).to_contain_text("Ann", timeout=30_000)
     expect_no_exception(teacher)
-    teacher.get_by_role("checkbox", name="Projector view (hide my controls)").check()
+    teacher.get_by_text("Projector view (hide my controls)").click()
     wait_for_app_run(teacher)
     teacher.wait_for_timeout(1_000)
     screenshot(teacher, "class-board-projector")
-    teacher.get_by_role("checkbox", name="Projector view (hide my controls)").uncheck()
+    teacher.get_by_text("Projector view (hide my controls)").click()
     wait_for_app_run(teacher)
 
     # the teacher shares a page with its settings: a banner on a student's page, Open goes there
@@ -97,30 +101,33 @@ def test_a_class_joins_sends_runs_gets_a_page_and_runs_an_experiment(person, app
     expect_no_exception(bob)
 
     # a class experiment: each studio opens on its own learning rate; results reach the board
-    teacher.get_by_role("tab", name="Class experiment").first.click()
+    teacher.get_by_role("tab", name="Run an experiment").click()
     teacher.get_by_role("button", name="Start the experiment").click()
     expect(
         teacher.get_by_text(re.compile("Running: each student tests one learning rate"))
     ).to_be_visible(timeout=30_000)
-    open_page(ann, app_url, "training")
+    go_to(ann, "Training studio")
     expect(
         ann.get_by_text(re.compile(r"Class experiment: you are testing learning rate = 0\.0001"))
     ).to_be_visible()
     screenshot(ann, "class-experiment-studio")
-    open_page(bob, app_url, "training")
+    go_to(bob, "Training studio")
     expect(bob.get_by_text(re.compile(r"you are testing learning rate = 10\b"))).to_be_visible()
     train_and_send(ann)
-    teacher.get_by_role("tab", name="Class experiment").first.click()
-    expect(teacher.get_by_text(re.compile(r"1 results; waiting for 10\."))).to_be_visible(
+    teacher.get_by_role("tab", name="Class experiment").click()
+    expect(teacher.get_by_text(re.compile(r"1 result; waiting for 10\."))).to_be_visible(
         timeout=30_000
     )
     screenshot(teacher, "class-board-experiment")
 
-    # a student cannot reach a teacher control, by URL or otherwise
+    # a student cannot reach a teacher control: not on the board, not by URL
+    go_to(bob, "Class board")
+    expect(bob.get_by_test_id("stMetric").filter(has_text="Join code")).to_contain_text(code)
+    expect(bob.get_by_text("Teacher controls")).to_have_count(0)
+    expect(bob.get_by_role("button", name="Pause training")).to_have_count(0)
+    screenshot(bob, "class-board-student")
     open_page(bob, app_url, f"class_board?teacher={code}")
     expect(bob.get_by_text("This teacher link does not open any class.")).to_be_visible()
     assert "teacher=" not in bob.url
     expect(bob.get_by_text("Teacher controls")).to_have_count(0)
     expect(bob.get_by_role("button", name="Pause training")).to_have_count(0)
-    expect(bob.get_by_test_id("stMetric").filter(has_text="Join code")).to_contain_text(code)
-    screenshot(bob, "class-board-student")

@@ -121,9 +121,7 @@ def test_runs_sent_by_students_are_on_the_board_best_first():
     table = leaderboard(teacher)
     assert list(table["student"]) == ["Bob", "Ann"]
     assert list(table["test accuracy"]) == [0.93, 0.81]
-    assert [metric.value for metric in teacher.metric if metric.label == "Runs on the board"] == [
-        "2"
-    ]
+    assert [metric.value for metric in teacher.metric if metric.label == "Runs"] == ["2"]
 
 
 def test_a_push_reaches_every_page_of_a_student_and_opens_with_its_settings():
@@ -189,7 +187,7 @@ def test_a_class_experiment_opens_each_studio_on_its_value_with_a_banner():
     classroom.store().send_run(member.member_id, a_run(0.11, learning_rate=10.0))
     teacher.run()
     ok(teacher)
-    assert "1 results; waiting for 0.0001." in texts(teacher.caption)
+    assert "1 result; waiting for 0.0001." in texts(teacher.caption)
 
 
 def test_teacher_controls_cannot_be_reached_from_a_student_session():
