@@ -141,12 +141,8 @@ def render_push_banner() -> None:
     member = membership()
     if member is None:
         return
-    try:
-        push = store().latest_push(member.class_id)
-    except ClassroomError:
-        push = None  # the class page says why; every other page just works
-    shown = push.id if push is not None else None
-    st.session_state[SHOWN_PUSH_KEY] = shown
+    push = _latest_push(member)
+    st.session_state[SHOWN_PUSH_KEY] = push.id if push is not None else None
     _watch_for_pushes()
     if push is None or st.session_state.get(SEEN_PUSH_KEY) == push.id:
         return
@@ -170,13 +166,16 @@ def _watch_for_pushes() -> None:
     member = membership()
     if member is None:
         return
-    try:
-        push = store().latest_push(member.class_id)
-    except ClassroomError:
-        return
-    latest = push.id if push is not None else None
-    if latest != st.session_state.get(SHOWN_PUSH_KEY):
+    push = _latest_push(member)
+    if (push.id if push is not None else None) != st.session_state.get(SHOWN_PUSH_KEY):
         st.rerun(scope="app")
+
+
+def _latest_push(member: Membership):
+    try:
+        return store().latest_push(member.class_id)
+    except ClassroomError:
+        return None  # the class page says why; every other page just works
 
 
 # --- the studio: class experiments, pauses, sending a run ----------------------------------

@@ -40,6 +40,15 @@ class Base(DeclarativeBase):
 CASCADE = "CASCADE"
 
 
+class InClass:
+    """A row that belongs to one class and is gone with it."""
+
+    classroom_id: Mapped[int] = mapped_column(
+        ForeignKey("classrooms.id", ondelete=CASCADE), index=True
+    )
+    created_at: Mapped[float] = mapped_column(Double)
+
+
 class Classroom(Base):
     __tablename__ = "classrooms"
 
@@ -68,20 +77,16 @@ class Member(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Entry(Base):
+class Entry(InClass, Base):
     """A run a student sent to the board."""
 
     __tablename__ = "entries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    classroom_id: Mapped[int] = mapped_column(
-        ForeignKey("classrooms.id", ondelete=CASCADE), index=True
-    )
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), index=True)
     sweep_id: Mapped[int | None] = mapped_column(
         ForeignKey("sweeps.id", ondelete="SET NULL"), nullable=True, index=True
     )
-    created_at: Mapped[float] = mapped_column(Double)
     dataset: Mapped[str] = mapped_column(String(24))  # core.data name
     dataset_title: Mapped[str] = mapped_column(String(80))
     family: Mapped[str] = mapped_column(String(24))  # core.models family
@@ -96,17 +101,13 @@ class Entry(Base):
     curves: Mapped[dict[str, Any]] = mapped_column(JSON)  # series name -> points
 
 
-class Drawing(Base):
+class Drawing(InClass, Base):
     """A 28x28 model input a student drew, with the digit they meant."""
 
     __tablename__ = "drawings"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    classroom_id: Mapped[int] = mapped_column(
-        ForeignKey("classrooms.id", ondelete=CASCADE), index=True
-    )
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete=CASCADE), index=True)
-    created_at: Mapped[float] = mapped_column(Double)
     label: Mapped[int] = mapped_column(Integer)
     pixels: Mapped[bytes] = mapped_column(LargeBinary)  # 784 uint8, row by row
 
@@ -125,22 +126,18 @@ class BestModel(Base):
     model_bytes: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class Push(Base):
+class Push(InClass, Base):
     """A page with settings the teacher sent to every student."""
 
     __tablename__ = "pushes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    classroom_id: Mapped[int] = mapped_column(
-        ForeignKey("classrooms.id", ondelete=CASCADE), index=True
-    )
-    created_at: Mapped[float] = mapped_column(Double)
     page: Mapped[str] = mapped_column(String(40))  # dashboard.navigation name
     query: Mapped[dict[str, str]] = mapped_column(JSON)
     description: Mapped[str] = mapped_column(String(240))
 
 
-class Sweep(Base):
+class Sweep(InClass, Base):
     """A class experiment: each student trains with one value of one setting."""
 
     __tablename__ = "sweeps"

@@ -139,22 +139,15 @@ class ClassroomStore:
         name = clean_text(name, limits.MAX_CLASS_NAME_CHARS, "class name")
         now = self.clock()
         with self._session() as session, session.begin():
-            opened = session.scalar(
-                select(func.count())
-                .select_from(Classroom)
-                .where(
-                    Classroom.created_by == session_key[:64],
-                    Classroom.created_at > now - limits.CLASS_CREATION_WINDOW_SECONDS,
-                )
-            )
+            since = now - limits.CLASS_CREATION_WINDOW_SECONDS
+            mine = (Classroom.created_by == session_key[:64], Classroom.created_at > since)
+            opened = _count(session, Classroom, *mine)
             if opened >= limits.MAX_CLASSES_PER_SESSION:
                 raise ClassroomError(
                     f"This browser has opened {opened} classes in the last hour; "
                     "use one of them or try again later."
                 )
-            open_now = session.scalar(
-                select(func.count()).select_from(Classroom).where(Classroom.closed.is_(False))
-            )
+            open_now = _count(session, Classroom, Classroom.closed.is_(False))
             if open_now >= limits.MAX_OPEN_CLASSES:
                 raise ClassroomError(
                     f"This server has {open_now} open classes, its limit: close old ones first."
@@ -222,15 +215,9 @@ class ClassroomStore:
         name = clean_text(display_name, limits.MAX_DISPLAY_NAME_CHARS, "display name")
         code = normalise_code(code)
         with self._session() as session, session.begin():
-            failures = session.scalar(
-                select(func.count())
-                .select_from(FailedJoin)
-                .where(
-                    FailedJoin.session_key == session_key[:64],
-                    FailedJoin.at > now - limits.FAILED_JOIN_WINDOW_SECONDS,
-                )
-            )
-            if failures >= limits.MAX_FAILED_JOINS:
+            since = now - limits.FAILED_JOIN_WINDOW_SECONDS
+            recent = (FailedJoin.session_key == session_key[:64], FailedJoin.at > since)
+            if (failures := _count(session, FailedJoin, *recent)) >= limits.MAX_FAILED_JOINS:
                 raise ClassroomError(
                     f"Too many wrong codes: wait {limits.FAILED_JOIN_WINDOW_SECONDS // 60} "
                     "minutes, then check the code on the board."
@@ -284,11 +271,7 @@ class ClassroomStore:
             raise ClassroomError(f"The class {row.name} is closed: the board takes nothing new.")
         since = self.clock() - limits.SEND_WINDOW_SECONDS
         recent = sum(
-            session.scalar(
-                select(func.count())
-                .select_from(table)
-                .where(table.member_id == member_id, table.created_at > since)
-            )
+            _count(session, table, table.member_id == member_id, table.created_at > since)
             for table in (Entry, Drawing)
         )
         if recent >= limits.MAX_SENDS_PER_MINUTE:
@@ -306,17 +289,13 @@ class ClassroomStore:
             report = _without_model(report)
         with self._session() as session, session.begin():
             member, row = self._sender(session, member_id)
-            mine = session.scalar(
-                select(func.count()).select_from(Entry).where(Entry.member_id == member_id)
-            )
+            mine = _count(session, Entry, Entry.member_id == member_id)
             if mine >= limits.MAX_ENTRIES_PER_STUDENT:
                 raise ClassroomError(
                     f"You have {mine} runs on the board, the most one student may: "
                     "ask your teacher to remove one."
                 )
-            total = session.scalar(
-                select(func.count()).select_from(Entry).where(Entry.classroom_id == row.id)
-            )
+            total = _count(session, Entry, Entry.classroom_id == row.id)
             if total >= limits.MAX_BOARD_ENTRIES:
                 raise ClassroomError(
                     f"The board is full ({total} runs): ask your teacher to clear it."
@@ -360,14 +339,10 @@ class ClassroomStore:
         data = np.clip(pixels, 0, 255).astype(np.uint8).tobytes()
         with self._session() as session, session.begin():
             _, row = self._sender(session, member_id)
-            mine = session.scalar(
-                select(func.count()).select_from(Drawing).where(Drawing.member_id == member_id)
-            )
+            mine = _count(session, Drawing, Drawing.member_id == member_id)
             if mine >= limits.MAX_DRAWINGS_PER_STUDENT:
                 raise ClassroomError(f"You sent {mine} drawings, the most one student may.")
-            total = session.scalar(
-                select(func.count()).select_from(Drawing).where(Drawing.classroom_id == row.id)
-            )
+            total = _count(session, Drawing, Drawing.classroom_id == row.id)
             if total >= limits.MAX_CLASS_DRAWINGS:
                 raise ClassroomError(f"The class has {total} drawings, its limit.")
             drawing = Drawing(classroom_id=row.id, member_id=member_id, created_at=self.clock(),
@@ -401,9 +376,7 @@ class ClassroomStore:
             push = session.scalar(
                 select(Push).where(Push.classroom_id == class_id).order_by(Push.id.desc()).limit(1)
             )
-            drawings = session.scalar(
-                select(func.count()).select_from(Drawing).where(Drawing.classroom_id == class_id)
-            )
+            drawings = _count(session, Drawing, Drawing.classroom_id == class_id)
             return Board(
                 ClassInfo(
                     row.id, row.code, row.name, row.closed, row.training_paused, len(students)
@@ -455,9 +428,7 @@ class ClassroomStore:
         )
         if sweep is None:
             return None
-        assigned = session.scalar(
-            select(func.count()).select_from(Assignment).where(Assignment.sweep_id == sweep.id)
-        )
+        assigned = _count(session, Assignment, Assignment.sweep_id == sweep.id)
         return SweepInfo(
             sweep.id, sweep.variable, list(sweep.values), dict(sweep.base), sweep.active, assigned
         )
@@ -487,9 +458,7 @@ class ClassroomStore:
             return _assignment_record(sweep, given.position)
 
     def _assign(self, session: Session, sweep: Sweep, member_id: int) -> Assignment:
-        count = session.scalar(
-            select(func.count()).select_from(Assignment).where(Assignment.sweep_id == sweep.id)
-        )
+        count = _count(session, Assignment, Assignment.sweep_id == sweep.id)
         given = Assignment(sweep_id=sweep.id, member_id=member_id, position=count)
         session.add(given)
         session.flush()
@@ -660,12 +629,12 @@ class ClassroomStore:
         )
 
 
+def _count(session: Session, table, *conditions) -> int:
+    return session.scalar(select(func.count()).select_from(table).where(*conditions))
+
+
 def _active_members(session: Session, class_id: int) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Member)
-        .where(Member.classroom_id == class_id, Member.active)
-    )
+    return _count(session, Member, Member.classroom_id == class_id, Member.active)
 
 
 def _image(pixels: bytes) -> np.ndarray:
