@@ -73,8 +73,8 @@ def tutorial_reference(entries: list[BoardEntry]) -> Reference | None:
 @dataclass(frozen=True)
 class SweepProgress:
     title: str  # "learning rate"
-    points: list[tuple]  # (value, test accuracy, student) of the runs that answer it
-    waiting: list  # values handed out with no result yet
+    points: tuple[tuple, ...]  # (value, test accuracy, student) of the runs that answer it
+    waiting: tuple  # values handed out with no result yet
     log_axis: bool
 
 
@@ -84,11 +84,11 @@ def sweep_progress(sweep: SweepInfo, entries: list[BoardEntry]) -> SweepProgress
         sweep.variable
     ]
     answers = [entry for entry in entries if entry.sweep_id == sweep.id]
-    points = [(getattr(entry, field), entry.test_accuracy, entry.student) for entry in answers]
+    points = tuple((getattr(entry, field), entry.test_accuracy, entry.student) for entry in answers)
     handed = {sweep.values[position % len(sweep.values)] for position in range(sweep.assigned)}
     reported = {value for value, _, _ in points}
     order = list(variable.values)
-    waiting = sorted(handed - reported, key=order.index)
+    waiting = tuple(sorted(handed - reported, key=order.index))
     return SweepProgress(variable.title, points, waiting, variable.log_axis)
 
 

@@ -79,7 +79,7 @@ def render_board(board: Board) -> None:
 
 def accuracy_plot(board: Board, field: str, title: str, reference) -> None:
     st.plotly_chart(
-        accuracy_figure(board.entries, field, title, True, reference),
+        accuracy_figure(tuple(board.entries), field, title, True, reference),
         key=f"class_by_{field}", config=CHART,
     )  # fmt: skip
     if reference is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import lru_cache
 
 import plotly.graph_objects as go
 
@@ -18,6 +19,7 @@ from core.models import FAMILY_TITLES
 FAMILY_COLORS = {"softmax": "#2563eb", "mlp": "#16a34a", "cnn_fast": "#dc2626", "cnn": "#9333ea"}
 REFERENCE_COLOR = "#64748b"
 HEIGHT = 420
+FIGURES_KEPT = 64  # boards' figures kept per process (a few classes, a few tabs each)
 
 
 def _layout(
@@ -46,10 +48,20 @@ def _reference_line(figure: go.Figure, reference: Reference | None) -> None:
         )
 
 
+@lru_cache(maxsize=FIGURES_KEPT)
 def accuracy_figure(
-    entries: list[BoardEntry], field: str, title: str, log_x: bool, reference: Reference | None
+    entries: tuple[BoardEntry, ...],
+    field: str,
+    title: str,
+    log_x: bool,
+    reference: Reference | None,
 ) -> go.Figure:
-    """Test accuracy against one setting, one colour per model family."""
+    """Test accuracy against one setting, one colour per model family.
+
+    Every student of a class refreshes the same board: the figure is built once per board
+    content and shared (st.plotly_chart copies a Figure; given a dict it would validate it
+    anew on every refresh).
+    """
     figure = go.Figure()
     for family in sorted({entry.family for entry in entries}):
         chosen = [entry for entry in entries if entry.family == family]
@@ -68,6 +80,7 @@ def accuracy_figure(
     return _layout(figure, title, log_x)
 
 
+@lru_cache(maxsize=FIGURES_KEPT)
 def sweep_figure(progress: SweepProgress, order: tuple, reference: Reference | None) -> go.Figure:
     """Each answer as a dot, and the best accuracy per value as the experiment's curve."""
     figure = go.Figure()
