@@ -12,6 +12,7 @@ never a page, and nothing in the session is dropped.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import secrets
 import threading
@@ -34,6 +35,10 @@ SEEN_PUSH_KEY = "class_push_seen"  # the last push this session opened or dismis
 SHOWN_PUSH_KEY = "class_push_shown"  # the push id the page drew last
 SENT_KEY = "class_sent"  # what this session sent: run numbers, drawing fingerprints
 APPLIED_KEY = "class_assignment_applied"  # (sweep id, position) put on the studio's settings
+COOKIE = "dashboard_class_member"  # the student's secret: a reloaded tab is back in the class
+COOKIE_SECONDS = 12 * 3600  # a school day
+COOKIE_WRITE_KEY = "class_cookie_write"  # the secret to put in the browser on this run ("" clears)
+REJOIN_TRIED_KEY = "class_rejoin_tried"
 PUSH_POLL_SECONDS = 5
 BOARD_PAGE = "class_board"
 
@@ -86,6 +91,8 @@ def sent() -> set:
 
 def render_class_sidebar() -> None:
     """Joined: the class and Leave. Teacher: the class. Neither: a small Join form."""
+    restore_membership()
+    write_cookie()
     member, access = membership(), teacher()
     if access is not None:
         st.caption(f"Teaching **{plain(access.name)}** · join code **{access.code}**")
@@ -111,17 +118,49 @@ def render_class_sidebar() -> None:
 
 def join(code: str, name: str) -> None:
     try:
-        st.session_state[MEMBER_KEY] = store().join(code, name, session_key())
+        joined = store().join(code, name, session_key())
     except ClassroomError as error:
         st.error(plain(error))
         return
+    st.session_state[MEMBER_KEY] = joined
+    st.session_state[COOKIE_WRITE_KEY] = joined.secret
     st.rerun()  # every page: the sidebar and the studio show the class now
+
+
+def restore_membership() -> None:
+    """A reloaded tab (a new session): the student its browser's cookie names is back, once."""
+    state = st.session_state
+    if membership() is not None or teacher() is not None or state.get(REJOIN_TRIED_KEY):
+        return
+    state[REJOIN_TRIED_KEY] = True
+    secret = st.context.cookies.get(COOKIE)
+    if not secret:
+        return
+    try:
+        found = store().rejoin(secret)
+    except ClassroomError:
+        return  # the class pages say why; the student can join again
+    if found is not None:
+        state[MEMBER_KEY] = found
+
+
+def write_cookie() -> None:
+    """Put the student's secret in the browser (or take it out after Leave)."""
+    secret = st.session_state.pop(COOKIE_WRITE_KEY, None)
+    if secret is None:
+        return
+    value, seconds = (secret, COOKIE_SECONDS) if secret else ("", 0)
+    cookie = f"{COOKIE}={value}; path=/; max-age={seconds}; SameSite=Strict"
+    st.html(
+        f"<script>document.cookie = {json.dumps(cookie)};</script>", unsafe_allow_javascript=True
+    )
 
 
 def leave() -> None:
     member = membership()
     st.session_state.pop(MEMBER_KEY, None)  # leaving works even when the database does not
     st.session_state.pop(APPLIED_KEY, None)
+    st.session_state[COOKIE_WRITE_KEY] = ""
     if member is not None:
         try:
             store().leave(member.member_id)

@@ -75,6 +75,8 @@ class Member(Base):
     name_key: Mapped[str] = mapped_column(String(160))
     joined_at: Mapped[float] = mapped_column(Double)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # SHA-256 of the student's secret, kept in their browser: a reload finds them again
+    secret_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
 
 
 class Entry(InClass, Base):

@@ -33,6 +33,7 @@ class Membership:
     name: str  # as the class sees it (a duplicate got a suffix)
     class_name: str
     code: str
+    secret: str = field(default="", repr=False)  # kept by the browser to come back after a reload
 
 
 @dataclass(frozen=True)

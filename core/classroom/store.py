@@ -235,7 +235,7 @@ class ClassroomStore:
                 f"No class has the code {code[:12] or '(empty)'}: check it on the board "
                 f"({left} tr{'y' if left == 1 else 'ies'} left for now)."
             )
-        return Membership(row.id, member.id, member.name, row.name, row.code)
+        return Membership(row.id, member.id, member.name, row.name, row.code, member.secret)
 
     def _new_member(self, session: Session, row: Classroom, name: str, now: float) -> Member:
         """A student in the class under `name`, or `name (2)` ... when it is taken."""
@@ -244,12 +244,27 @@ class ClassroomStore:
         if active >= limits.MAX_MEMBERS:
             raise ClassroomError(f"The class {row.name} is full ({limits.MAX_MEMBERS} students).")
         shown = with_suffix(name, set(taken), limits.MAX_DISPLAY_NAME_CHARS + 5)
+        secret = new_teacher_token()  # the same strength: it stands for the student
         member = Member(
-            classroom_id=row.id, name=shown, name_key=name_key(shown), joined_at=now, active=True
-        )
+            classroom_id=row.id, name=shown, name_key=name_key(shown), joined_at=now, active=True,
+            secret_hash=token_hash(secret),
+        )  # fmt: skip
         session.add(member)
         session.flush()
+        member.secret = secret  # handed out once, never stored
         return member
+
+    @reachable
+    def rejoin(self, secret: str) -> Membership | None:
+        """The student whose browser kept this secret, if still in an open class."""
+        with self._session() as session:
+            member = session.scalar(select(Member).where(Member.secret_hash == token_hash(secret)))
+            if member is None or not token_matches(secret, member.secret_hash) or not member.active:
+                return None
+            row = session.get(Classroom, member.classroom_id)
+            if row.closed:
+                return None
+            return Membership(row.id, member.id, member.name, row.name, row.code, secret)
 
     @reachable
     def leave(self, member_id: int) -> None:

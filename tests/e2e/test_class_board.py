@@ -70,6 +70,9 @@ def test_a_class_joins_sends_runs_gets_a_page_and_runs_an_experiment(person, app
     assert "teacher=" not in teacher.url
     join_the_class(ann, app_url, code, "Ann")
     join_the_class(bob, app_url, code, "Bob")
+    ann.reload()  # a new session: the browser's cookie brings Ann back into the class
+    wait_for_app_run(ann)
+    expect(ann.get_by_test_id("stSidebar").get_by_text("you are Ann")).to_be_visible()
 
     # a run sent from a studio appears on the board by itself (the board refreshes)
     go_to(ann, "Training studio")  # the fast softmax preset: seconds
@@ -131,3 +134,9 @@ def test_a_class_joins_sends_runs_gets_a_page_and_runs_an_experiment(person, app
     assert "teacher=" not in bob.url
     expect(bob.get_by_text("Teacher controls")).to_have_count(0)
     expect(bob.get_by_role("button", name="Pause training")).to_have_count(0)
+    # leaving is for good: the browser forgets the class too
+    bob.get_by_role("button", name="Leave the class").click()
+    expect(bob.get_by_test_id("stSidebar").get_by_text("Join a class")).to_be_visible()
+    bob.reload()
+    wait_for_app_run(bob)
+    expect(bob.get_by_test_id("stSidebar").get_by_text("Join a class")).to_be_visible()

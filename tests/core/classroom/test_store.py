@@ -276,3 +276,17 @@ def test_an_unreachable_database_says_one_sentence(tmp_path):
     broken.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreUnavailable, match="cannot be reached"):
         ClassroomStore(f"sqlite:///{broken}").create_class("A", session_key="s")
+
+
+def test_a_student_comes_back_with_the_secret_their_browser_kept(store):
+    new = opened(store)
+    ann = store.join(new.classroom.code, "Ann", session_key="s")
+    assert len(ann.secret) >= 40 and ann.secret not in repr(ann)
+    back = store.rejoin(ann.secret)
+    assert (back.member_id, back.name, back.class_id) == (ann.member_id, "Ann", ann.class_id)
+    assert store.rejoin(ann.secret[:-1] + "x") is None
+    bob = store.join(new.classroom.code, "Bob", session_key="t")
+    store.leave(bob.member_id)
+    assert store.rejoin(bob.secret) is None  # left for good
+    store.close_class(new.classroom.id, new.teacher_token)
+    assert store.rejoin(ann.secret) is None
