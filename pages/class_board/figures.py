@@ -23,14 +23,24 @@ FIGURES_KEPT = 64  # boards' figures kept per process (a few classes, a few tabs
 
 
 def _layout(
-    figure: go.Figure, x_title: str, log_x: bool, y_title: str = "test accuracy"
+    figure: go.Figure,
+    x_title: str,
+    log_x: bool,
+    y_title: str = "test accuracy",
+    doubling: bool = False,  # ticks at powers of two (batch sizes), else at decades
 ) -> go.Figure:
     figure.update_layout(
         height=HEIGHT,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         font={"size": 15},
         legend={"orientation": "h", "y": 1.12, "x": 0},
-        xaxis={"title": x_title, "type": "log", "dtick": 1, "tickformat": "~g"}
+        xaxis={
+            "title": x_title,
+            "type": "log",
+            "tick0": 0,
+            "dtick": math.log10(2) if doubling else 1,
+            "tickformat": "~g",
+        }
         if log_x
         else {"title": x_title},
         yaxis={"title": y_title, "range": [0, 1.02]},
@@ -77,7 +87,7 @@ def accuracy_figure(
             )
         )
     _reference_line(figure, reference)
-    return _layout(figure, title, log_x)
+    return _layout(figure, title, log_x, doubling=field == "batch_size")
 
 
 @lru_cache(maxsize=FIGURES_KEPT)
@@ -109,7 +119,7 @@ def sweep_figure(progress: SweepProgress, order: tuple, reference: Reference | N
         )  # fmt: skip
     )
     _reference_line(figure, reference)
-    _layout(figure, progress.title, progress.log_axis)
+    _layout(figure, progress.title, progress.log_axis, doubling=progress.title == "batch size")
     if titles:
         figure.update_xaxes(categoryorder="array", categoryarray=[titles(value) for value in order])
     else:  # the whole range handed out, so the curve grows into its place
@@ -117,7 +127,7 @@ def sweep_figure(progress: SweepProgress, order: tuple, reference: Reference | N
     return figure
 
 
-def confusion_figure(counts: list[list[int]], title: str) -> go.Figure:
+def confusion_figure(counts: list[list[int]]) -> go.Figure:
     digits = [str(digit) for digit in range(10)]
     figure = go.Figure(
         go.Heatmap(
@@ -132,7 +142,7 @@ def confusion_figure(counts: list[list[int]], title: str) -> go.Figure:
         )  # fmt: skip
     )
     figure.update_layout(
-        title=html.escape(title), height=360, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=330, margin={"l": 10, "r": 10, "t": 10, "b": 10},
         xaxis={"title": "the model read", "type": "category"},
         yaxis={"title": "the student meant", "type": "category", "autorange": "reversed"},
     )  # fmt: skip

@@ -78,6 +78,7 @@ def test_progress(access: classroom.TeacherAccess) -> None:
 
 
 def show_result(class_id: int, result: dict | None) -> None:
+    """Each model's score and confusion matrix, and the drawings the best one read worst."""
     if not result:
         st.info(
             "The handwriting test scores the quick model and the class's best MNIST model on "
@@ -85,22 +86,29 @@ def show_result(class_id: int, result: dict | None) -> None:
         )
         return
     models = result["models"]
-    columns = st.columns(len(models))
+    columns = st.columns([*([1] * len(models)), 1.1], gap="medium")
     for number, (column, scored) in enumerate(zip(columns, models)):
         column.metric(
-            plain(scored["label"]), f"{scored['accuracy']:.1%}", help="on the class's drawings"
+            plain(scored["label"]),
+            f"{scored['accuracy']:.1%}",
+            help=f"read correctly, of the class's {result['drawings']} drawings",
         )
         column.plotly_chart(
-            confusion_figure(scored["confusion"], scored["label"]),
+            confusion_figure(scored["confusion"]),
             key=f"class_confusion_{number}",
             config={"displayModeBar": False},
         )
-    st.caption(f"{result['drawings']} drawings. Worst read by {plain(result['judge'])}:")
+    with columns[-1]:
+        worst_read(class_id, result)
+
+
+def worst_read(class_id: int, result: dict) -> None:
     ids = result.get("drawing_ids", [])
     worst = [item for item in result.get("worst", []) if item["index"] < len(ids)]
     if not worst:
         st.success("Every drawing was read as the digit its author meant.")
         return
+    st.markdown(f"**Worst read** by {plain(result['judge'])}")
     try:
         images = classroom.store().drawings_by_id(class_id, [ids[item["index"]] for item in worst])
     except ClassroomError as error:
@@ -108,10 +116,7 @@ def show_result(class_id: int, result: dict | None) -> None:
         return
     shown = [(images[ids[item["index"]]], item) for item in worst if ids[item["index"]] in images]
     st.image(
-        [np.kron(image, np.ones((4, 4), np.uint8)) for image, _ in shown],
-        caption=[
-            f"meant {item['label']} · read {item['said']} ({item['confidence']:.0%})"
-            for _, item in shown
-        ],
-        width=96,
+        [np.kron(image, np.ones((3, 3), np.uint8)) for image, _ in shown],
+        caption=[f"meant {item['label']}, read {item['said']}" for _, item in shown],
+        width=84,
     )
