@@ -78,17 +78,28 @@ ENTRY_COLUMNS = (
 
 
 def reachable(method: Callable) -> Callable:
-    """A database failure inside `method` becomes StoreUnavailable's one sentence."""
+    """A database failure inside `method` becomes StoreUnavailable's one sentence.
+
+    After a failure the store answers that sentence at once for RETRY_SECONDS instead of
+    letting every page of every student wait for the database's connect timeout.
+    """
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        if self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_SECONDS:
+            raise StoreUnavailable(UNREACHABLE)
         try:
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
+        except StoreUnavailable:
+            raise
         except ClassroomError:
+            self._failed_at = None  # the database answered: a refusal is not an outage
             raise
         except SQLAlchemyError as error:
-            self.last_failure = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
+            self._failed(error)
             raise StoreUnavailable(UNREACHABLE) from error
+        self._failed_at = None
+        return result
 
     return wrapper
 
@@ -108,23 +119,18 @@ class ClassroomStore:
         """A session on a migrated database (migrated on the first call of the process)."""
         with self._lock:
             if self._sessions is None:
-                if (
-                    self._failed_at is not None
-                    and time.monotonic() - self._failed_at < RETRY_SECONDS
-                ):
-                    raise StoreUnavailable(UNREACHABLE)
                 try:
                     engine = make_engine(self.url)
                     upgrade(engine)
                 except Exception as error:  # unreachable, refused, a broken file ...
-                    self._failed_at = time.monotonic()
-                    self.last_failure = (
-                        f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
-                    )
+                    self._failed(error)
                     raise StoreUnavailable(UNREACHABLE) from error
-                self._failed_at = None
                 self._sessions = sessionmaker(engine, expire_on_commit=False)
             return self._sessions()
+
+    def _failed(self, error: Exception) -> None:
+        self._failed_at = time.monotonic()
+        self.last_failure = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
 
     def dispose(self) -> None:
         with self._lock:

@@ -290,3 +290,29 @@ def test_a_student_comes_back_with_the_secret_their_browser_kept(store):
     assert store.rejoin(bob.secret) is None  # left for good
     store.close_class(new.classroom.id, new.teacher_token)
     assert store.rejoin(ann.secret) is None
+
+
+def test_after_an_outage_the_store_answers_at_once_then_tries_again(store, monkeypatch):
+    """A database that went away costs one wait, not one per page of every student."""
+    from sqlalchemy.exc import OperationalError
+
+    from core.classroom import store as store_module
+
+    new = opened(store)
+    calls = []
+    working = store._sessions
+
+    def down():
+        calls.append(1)
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    store._sessions = down
+    for _ in range(3):
+        with pytest.raises(StoreUnavailable):
+            store.board(new.classroom.id)
+    assert len(calls) == 1
+    store._sessions = working
+    with pytest.raises(StoreUnavailable):
+        store.board(new.classroom.id)  # still within the pause
+    monkeypatch.setattr(store_module, "RETRY_SECONDS", 0)
+    assert store.board(new.classroom.id).classroom.name == "Period 3"
