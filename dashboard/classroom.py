@@ -95,8 +95,9 @@ def render_class_sidebar() -> None:
     write_cookie()
     member, access = membership(), teacher()
     if access is not None:
-        st.caption(f"Teaching **{plain(access.name)}** · join code **{access.code}**")
-        st.page_link(board_path(), label="Class board", icon=":material/co_present:")
+        st.caption(
+            f"Teaching **{plain(access.name)}** · join code **{access.code}** (Class board page)"
+        )
         return
     if member is not None:
         st.caption(f"Class **{plain(member.class_name)}** · you are **{plain(member.name)}**")
@@ -166,10 +167,6 @@ def leave() -> None:
             store().leave(member.member_id)
         except ClassroomError as error:
             _log.warning("leaving class %s: %s", member.class_id, error)
-
-
-def board_path() -> str:
-    return str(next(page.path for page in available_pages() if page.name == BOARD_PAGE))
 
 
 # --- the teacher's shared page ------------------------------------------------------------
