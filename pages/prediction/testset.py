@@ -11,7 +11,7 @@ import streamlit as st
 from core.data import DATASETS
 from core.model_check import model_accuracy
 from core.preprocess import Preprocessed, PreprocessOptions
-from dashboard.classroom import send_drawing_button
+from dashboard.class_studio import send_drawing_button
 from pages.prediction.models import ActiveModel
 
 TESTSET_KEY = "prediction_class_test_set"  # list of (uint8 (28, 28) image, int label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import classroom, studio_runs
+from dashboard import class_studio, studio_runs
 from pages.training.settings import SETTINGS, settings_of
 from pages.training.views import inside_view, run_summary
 
@@ -23,5 +23,5 @@ def inside_tab() -> None:
     chosen = finished[number - 1]
     run_summary(chosen)
     link = SETTINGS.link_query(settings_of(chosen.config))
-    classroom.send_run_button(chosen, link, key=f"class_send_inside_{chosen.number}")
+    class_studio.send_run_button(chosen, link, key=f"class_send_inside_{chosen.number}")
     inside_view(chosen)
