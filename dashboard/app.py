@@ -8,6 +8,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit as st  # noqa: E402
 
+from dashboard.classroom import render_push_banner  # noqa: E402
 from dashboard.navigation import HOME, available_pages  # noqa: E402
 from dashboard.sidebar import render_sidebar  # noqa: E402
 from dashboard.tensorflow_runtime import keep_keras_between_runs  # noqa: E402
@@ -27,4 +28,5 @@ navigation = st.navigation(
     ]
 )
 render_sidebar()
+render_push_banner()  # a student's class: what the teacher shared, on every page
 navigation.run()

@@ -69,6 +69,13 @@ PAGES: tuple[PageEntry, ...] = (
         True,
     ),
     PageEntry(
+        "class_board",
+        "Class board",
+        ":material/co_present:",
+        "Open a class: students send runs and drawings, the board shows the whole class.",
+        False,
+    ),
+    PageEntry(
         "scratch",
         "From scratch",
         ":material/construction:",

@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 from core.data import DATA_DIR_VARIABLE, show_server_paths
+from dashboard.classroom import render_class_sidebar
 from dashboard.text import plain
 
 
@@ -20,3 +21,4 @@ def render_sidebar() -> None:
         data_dir = os.environ.get(DATA_DIR_VARIABLE)
         if show_server_paths():
             st.caption(f"Data folder: {plain(data_dir)}" if data_dir else "Data folder: not set")
+        render_class_sidebar()

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -85,6 +86,8 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
     found = shared_data_dir()
     if found is not None:
         env.setdefault(DATA_DIR_VARIABLE, str(found))
+    # the class board's SQLite file: a fresh folder per server, never the repository's var/
+    env.setdefault("DASHBOARD_STATE_DIR", tempfile.mkdtemp(prefix="dashboard-state-"))
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
         "--server.port", str(port),

@@ -11,6 +11,7 @@ import streamlit as st
 from core.data import DATASETS
 from core.model_check import model_accuracy
 from core.preprocess import Preprocessed, PreprocessOptions
+from dashboard.class_studio import send_drawing_button
 from pages.prediction.models import ActiveModel
 
 TESTSET_KEY = "prediction_class_test_set"  # list of (uint8 (28, 28) image, int label)
@@ -72,6 +73,8 @@ def render_class_test_set(
             saved = drawings()
         else:
             st.warning(f"The set is full ({MAX_DRAWINGS} drawings): download it and empty it.")
+    scale = 1 if options.scale_to_unit else 255  # the class gets the model input, 0..1
+    send_drawing_button(processed.model_input / scale if usable else None, true_label)
     images, labels = as_arrays(saved)
     if not len(labels):
         return

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import studio_runs
+from dashboard import class_studio, studio_runs
+from pages.training.settings import SETTINGS, settings_of
 from pages.training.views import inside_view, run_summary
 
 
@@ -21,4 +22,6 @@ def inside_tab() -> None:
     )
     chosen = finished[number - 1]
     run_summary(chosen)
+    link = SETTINGS.link_query(settings_of(chosen.config))
+    class_studio.send_run_button(chosen, link, key=f"class_send_inside_{chosen.number}")
     inside_view(chosen)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.engine.settings import setting_problems
-from dashboard import studio_runs
+from dashboard import class_studio, studio_runs
 from dashboard.engine_start import warm_up_engine
 from dashboard.settings import show_link_problems
 from pages.training.explorer import explorer_view
@@ -27,6 +27,7 @@ for problem in setting_problems():
 opened = SETTINGS.sync_from_link()
 show_link_problems(opened)
 preset_for_link(opened)
+class_studio.apply_assignment(SETTINGS)  # a class experiment: this student's value, a banner
 while studio_runs.notices():
     st.info(studio_runs.notices().pop(0))
 

@@ -9,10 +9,10 @@ from core.engine import EngineUnavailable
 from core.models import describe_model
 from core.presets import PRESETS
 from core.training import TrainConfig, check_config, training_images
-from dashboard import studio_runs
+from dashboard import class_studio, studio_runs
 from pages.training.controls import preset_box, settings_widgets
 from pages.training.figures import curves_figure
-from pages.training.settings import config_from_state, preset_of
+from pages.training.settings import SETTINGS, config_from_state, preset_of, settings_of
 from pages.training.views import live_view, run_summary
 
 
@@ -45,6 +45,9 @@ def start_training() -> None:
             "A run is already training in this session: press Stop or wait for it to "
             "finish before starting another."
         )
+        return
+    if paused := class_studio.training_paused():
+        st.warning(paused)
         return
     config = config_from_state()
     try:
@@ -106,6 +109,8 @@ def latest_run() -> None:
     elif studio_runs.runs():
         last = studio_runs.runs()[-1]
         run_summary(last)
+        link = SETTINGS.link_query(settings_of(last.config))
+        class_studio.send_run_button(last, link, key=f"class_send_{last.number}")
         st.plotly_chart(curves_figure(last.series, f"Run {last.number}"), key="last_curves")
     else:
         st.info(first_run_text(config_from_state()))

@@ -518,11 +518,7 @@ def upload_model(app: AppTest, name: str, data: bytes) -> AppTest:
     """Upload a .keras file and let its check on the engine end, as the page's fragment would."""
     app.file_uploader(key="prediction_model_file").set_value((name, data, "application/zip"))
     app.run()
-    pending = (
-        app.session_state["prediction_upload_check"]
-        if "prediction_upload_check" in app.session_state
-        else None
-    )
+    pending = app.session_state.get("prediction_upload_check", None)
     if pending is not None:
         pending[3].join(180)
         app.run()
