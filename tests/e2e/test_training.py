@@ -131,11 +131,13 @@ def one_trainer_server(request, real_data_dir) -> str:
 
 
 def test_a_closed_tabs_run_is_stopped_and_frees_its_trainer(
-    context: BrowserContext, one_trainer_server
+    context: BrowserContext, browser, browser_context_args, one_trainer_server
 ):
     """The only trainer is busy with a tab that then closes: another student's run waits in
     the queue, and starts once the orphaned run has been stopped."""
-    leaving, staying = context.new_page(), context.new_page()
+    # two students are two browsers (one run per browser would refuse a second tab's run)
+    other_student = browser.new_context(**browser_context_args)
+    leaving, staying = context.new_page(), other_student.new_page()
     open_page(leaving, one_trainer_server, ENDLESS_RUN)
     open_page(staying, one_trainer_server, QUICK_RUN)
     start_training(leaving)
@@ -150,6 +152,7 @@ def test_a_closed_tabs_run_is_stopped_and_frees_its_trainer(
         timeout=60_000
     )
     expect_no_exception(staying)
+    other_student.close()
 
 
 def test_data_explorer_shows_the_tensor_facts(page: Page, app_url, real_data_dir):

@@ -67,7 +67,13 @@ def raw_values(widget, table) -> list:
     setting = table.settings.get(getattr(widget, "key", None)) if table is not None else None
     if setting is None:
         return []
-    return list(setting.choices or setting.grid or [])
+    values = list(setting.choices or setting.grid or [])
+    shown = getattr(widget, "options", None)
+    format_func = getattr(widget, "format_func", None)
+    if shown is None or format_func is None:
+        return values
+    # a browser can only send what the widget shows now (a page may narrow its options)
+    return [value for value in values if str(format_func(value)) in shown]
 
 
 def random_step(app: AppTest, rng: random.Random, table) -> str | None:
