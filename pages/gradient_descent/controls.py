@@ -22,7 +22,6 @@ def reset_for_surface():
     surface = SURFACES[st.session_state.gd_surface]
     st.session_state.gd_x0, st.session_state.gd_x1 = surface.default_start
     st.session_state.gd_lr = surface.default_learning_rate
-    st.session_state.gd_step = 0
 
 
 def start_at_click():
@@ -31,7 +30,6 @@ def start_at_click():
     start = start_from_click(clicked, st.session_state.gd_surface)
     if start is not None:
         st.session_state.gd_x0, st.session_state.gd_x1 = start
-        st.session_state.gd_step = 0
 
 
 def titles(table: dict):
@@ -39,12 +37,20 @@ def titles(table: dict):
     return lambda name: table[name].title
 
 
-def draw_controls() -> st.delta_generator.DeltaGenerator:
-    """The three control columns; returns the slot under the η slider for the regime strip."""
-    columns = st.columns([1.1, 1.5, 1.2], gap="medium")
+def draw_controls() -> None:
+    """The two control columns: the surface and its start; what to run and how."""
+    columns = st.columns([1, 1.3], gap="large")
     with columns[0]:
         surface_and_start()
     with columns[1]:
+        what_to_run()
+
+
+def learning_rate_slider() -> st.delta_generator.DeltaGenerator:
+    """The η slider (hidden when each run has its own η); returns the slot under it."""
+    if st.session_state.gd_mode == "rates":
+        st.caption("Each line runs with its own η, typed in 'Learning rates to compare' above.")
+    else:
         st.select_slider(
             "Learning rate η (log scale)",
             options=LEARNING_RATES,
@@ -52,10 +58,7 @@ def draw_controls() -> st.delta_generator.DeltaGenerator:
             key="gd_lr",
             persist_state=KEEP,
         )
-        regime_slot = st.container()
-    with columns[2]:
-        what_to_run()
-    return regime_slot
+    return st.container()
 
 
 def surface_and_start() -> None:
