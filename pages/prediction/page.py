@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.data import DATASETS
+from dashboard.page_toolbar import page_toolbar
 from dashboard.session_models import find_session_model
 from dashboard.settings import show_link_problems
 from dashboard.studio_runs import collect_finished
@@ -22,7 +23,9 @@ arrived = collect_finished()  # a studio run that ended while the student was on
 if arrived is not None and find_session_model(arrived.label) is not None:
     select_session_model(arrived.label)
     st.toast(f"{arrived.label} finished training: predictions now use its model.")
-show_link_problems(SETTINGS.sync_from_link())
+opened = SETTINGS.sync_from_link()
+page_toolbar(SETTINGS)
+show_link_problems(opened)
 
 st.subheader("1 · The model")
 model = render_model_source()
