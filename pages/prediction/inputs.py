@@ -34,10 +34,16 @@ CANVAS_SIDE = 280  # 10x the model's 28 px, big enough to draw with a mouse
 INTENDED_KEY = "prediction_intended"  # the class the student says they drew; None until then
 
 
-def kept_choice(label: str, titles: dict[str, str], key: str) -> str:
+def kept_choice(label: str, titles: dict[str, str], key: str, on_change=None) -> str:
     """Segmented buttons over a name -> title table; one is always chosen, and it is kept."""
     return st.segmented_control(
-        label, list(titles), format_func=titles.get, key=key, required=True, persist_state=KEEP
+        label,
+        list(titles),
+        format_func=titles.get,
+        key=key,
+        required=True,
+        persist_state=KEEP,
+        on_change=on_change,
     )
 
 

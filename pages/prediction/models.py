@@ -21,7 +21,15 @@ from core.quick_model import (
     trained_quick_model,
 )
 from dashboard.navigation import available_pages
-from dashboard.session_models import checked_model, find_session_model, session_models
+from dashboard.session_models import (
+    checked_model,
+    find_session_model,
+    follow_newest,
+    picked_by_hand,
+    session_models,
+    shown_run_note,
+    stop_following,
+)
 from dashboard.settings import KEEP
 from pages.prediction.inputs import kept_choice
 
@@ -34,6 +42,7 @@ SOURCE_KEY = "prediction_source"
 UPLOADED_KEY = "prediction_uploaded_model"  # the last upload that passed the checks
 UPLOAD_ERROR_KEY = "prediction_upload_model_error"  # (file_id, message) of the last refused one
 SESSION_LABEL_KEY = "prediction_session_label"  # which of this session's runs is picked
+SOURCE_PICKED_KEY = "prediction_source_picked"  # the student chose the source by hand
 SEEN_KEY = "prediction_model_file_seen"  # file_id of the last upload looked at
 UPLOAD_CLASSES = {"mnist": "digits (MNIST)", "fashion_mnist": "clothes (Fashion-MNIST)"}
 
@@ -58,13 +67,22 @@ def select_session_model(label: str) -> None:
     """Make a model that just arrived from the studio the one the page predicts with."""
     st.session_state[SOURCE_KEY] = "session"
     st.session_state[SESSION_LABEL_KEY] = label
+    stop_following(SESSION_LABEL_KEY)
+
+
+def source_picked() -> None:
+    st.session_state[SOURCE_PICKED_KEY] = True
 
 
 def render_model_source() -> ActiveModel | None:
-    """The model picker; returns the model to use, or None after saying how to get one."""
-    if SOURCE_KEY not in st.session_state:
+    """The model picker; returns the model to use, or None after saying how to get one.
+
+    Until the student picks a source by hand, a run trained in this session (anywhere,
+    while this page was closed too) is preferred to the quick model.
+    """
+    if not st.session_state.get(SOURCE_PICKED_KEY):
         st.session_state[SOURCE_KEY] = "session" if session_models() else "quick"
-    source = kept_choice("Model", SOURCES, SOURCE_KEY)
+    source = kept_choice("Model", SOURCES, SOURCE_KEY, on_change=source_picked)
     if source == "session":
         return _session_model()
     if source == "upload":
@@ -139,9 +157,15 @@ def _session_model() -> ActiveModel | None:
             st.page_link(str(training.path), label="Open the Training studio", icon=training.icon)
         return None
     labels = [model.label for model in models]
+    by_hand = follow_newest(SESSION_LABEL_KEY, labels)
     label = st.selectbox(
-        "Run", labels, index=len(labels) - 1, key=SESSION_LABEL_KEY, persist_state=KEEP
+        "Run",
+        labels,
+        key=SESSION_LABEL_KEY,
+        on_change=picked_by_hand,
+        args=(SESSION_LABEL_KEY, labels[-1]),
     )
+    st.caption(shown_run_note(label, labels[-1], by_hand))
     entry = find_session_model(label)
     if entry is None:
         return None

@@ -1,11 +1,15 @@
-"""The Look inside tab: pick a finished run, see its scores and what it learned."""
+"""The Look inside tab: the newest finished run (or one picked by hand), its scores and what
+it learned."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import studio_runs
+from dashboard.session_models import follow_newest, picked_by_hand, shown_run_note
 from pages.training.views import inside_view, run_summary
+
+RUN_KEY = "train_inside_run"
 
 
 def inside_tab() -> None:
@@ -13,12 +17,17 @@ def inside_tab() -> None:
     if not finished:
         st.info("Train a run first; then its confusion matrix, mistakes and weights are here.")
         return
+    numbers = [run.number for run in finished]
+    by_hand = follow_newest(RUN_KEY, numbers)
     number = st.selectbox(
         "Run",
-        [run.number for run in reversed(finished)],
+        list(reversed(numbers)),
         format_func=lambda n: finished[n - 1].label,
-        key="train_inside_run",
+        key=RUN_KEY,
+        on_change=picked_by_hand,
+        args=(RUN_KEY, numbers[-1]),
     )
     chosen = finished[number - 1]
+    st.caption(shown_run_note(f"run {chosen.number}", f"run {numbers[-1]}", by_hand))
     run_summary(chosen)
     inside_view(chosen)

@@ -13,7 +13,7 @@ from dashboard import studio_runs
 from pages.training.controls import preset_box, settings_widgets
 from pages.training.figures import curves_figure
 from pages.training.settings import config_from_state, preset_of
-from pages.training.views import live_view, run_summary
+from pages.training.views import SAWTOOTH, live_view, run_summary
 
 
 def first_run_text(config: TrainConfig) -> str:
@@ -103,6 +103,7 @@ def latest_run() -> None:
         last = studio_runs.runs()[-1]
         run_summary(last)
         st.plotly_chart(curves_figure(last.series, f"Run {last.number}"), key="last_curves")
+        st.caption(SAWTOOTH)
     else:
         st.info(first_run_text(config_from_state()))
 

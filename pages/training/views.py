@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.data import load_dataset
+from core.data import load_dataset, spec_for
 from core.engine import QUEUED, RUNNING
 from core.ledger import ledger_csv
 from core.metrics import confusion_matrix, per_class_accuracy, worst_mistakes
@@ -126,10 +126,23 @@ def ledger_view(all_runs: list[Run]) -> list[Run]:
     return [all_runs[index] for index in event.selection.rows]
 
 
+SAWTOOTH = (
+    "The thin line is Keras' running mean over the batches of the epoch so far: it starts "
+    "again at each epoch, so a curve that improves within epochs looks like a saw."
+)
+
+
 def overlay_view(selected: list[Run]) -> None:
+    datasets = list(dict.fromkeys(spec_for(run.config.dataset).title for run in selected))
+    if len(datasets) > 1:
+        st.warning(
+            f"These runs learned different data sets ({', '.join(datasets)}): their losses "
+            "and accuracies are not comparable. Select runs of one data set to compare them."
+        )
     st.plotly_chart(
         overlay_figure([(run.label, run.series) for run in selected]), key="train_overlay"
     )
+    st.caption(SAWTOOTH.replace("The thin line", "The training loss"))
 
 
 def inside_view(run: Run) -> None:
