@@ -56,7 +56,11 @@ def common_controls(section: str) -> None:
     names.radio(
         "Class names",
         list(lab.NAME_SETS),
-        format_func={"digits": "digits 0–9", "fashion": "Fashion-MNIST"}.get,
+        format_func={
+            "digits": "digits 0–9",
+            "fashion": "Fashion-MNIST",
+            "outcomes": "win / lose",
+        }.get,
         horizontal=True,
         key="names",
         persist_state=KEEP,

@@ -196,9 +196,10 @@ def show_sse(result: lab.LabResult) -> None:
     )
     columns[2].metric(
         "Gradient ‖∂CE/∂z‖",
-        number(numbers["ce_logit_gradient"], unit),
-        help=f"The length of the cross-entropy's gradient on the logits z: how many {unit} "
-        f"it changes per unit move of the logits. z has no unit, so this is in {unit}.",
+        number(numbers["ce_logit_gradient"]),
+        help="The length of y − t, the gradient of the (natural-log) cross-entropy on the "
+        "logits z that backpropagation uses: a length of probability differences, it has "
+        "no unit.",
         border=True,
     )
     columns[3].metric(
