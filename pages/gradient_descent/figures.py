@@ -119,13 +119,7 @@ def descent_figure(surface: Surface, results, by_rate: bool, tolerance: float) -
             "ncontours": 25,
             "contours": {"coloring": "heatmap", "showlines": True},
             "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
-            "colorbar": {
-                "title": {"text": "log10(f−min)" if log else "f", "side": "right"},
-                "thickness": 10,
-                "x": 0.5,
-                "xpad": 4,
-                "len": 0.8,
-            },
+            "showscale": False,  # darker is lower; a hover gives the value
             "hovertemplate": "x0=%{x:.3g}<br>x1=%{y:.3g}<br>"
             + ("log10(f − min)" if log else "f")
             + "=%{z:.3g}<extra></extra>",
@@ -196,7 +190,9 @@ def descent_figure(surface: Surface, results, by_rate: bool, tolerance: float) -
         ],  # fmt: skip
         "annotations": [
             *annotations,
-            _subplot_title("Path on the contours of f: click to start there", "x domain"),
+            _subplot_title(
+                "Path on the contours of f (darker is lower): click to start there", "x domain"
+            ),
             _subplot_title("f − min, log scale", "x2 domain"),
             {
                 "xref": "x2 domain",
@@ -350,7 +346,7 @@ def _still(duration: int) -> dict:
 def _step_slider(steps: list[int]) -> dict:
     return {
         "active": len(steps) - 1,  # the final point: where the run ended
-        "currentvalue": {"prefix": "Step shown: ", "font": {"size": 13}},
+        "currentvalue": {"prefix": "Step shown: ", "font": {"size": 13}, "xanchor": "right"},
         "pad": {"t": 40, "b": 0},
         "len": 0.88,
         "x": 0.12,

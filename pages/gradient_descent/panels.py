@@ -122,7 +122,7 @@ def more_views(surface: Surface, results: list[DescentResult]) -> None:
 
 def gradient_check(surface: Surface, results: list[DescentResult], h: float) -> None:
     """At a step of the first run: the numerical gradient beside the analytic one, and error vs h."""
-    st.subheader("Numerical against analytic gradient")
+    st.header("Numerical against analytic gradient")
     first = results[0]
     st.session_state.gd_step = shown_step(st.session_state.gd_step, first.steps_taken)
     if first.steps_taken > 0:
@@ -140,7 +140,7 @@ def gradient_check(surface: Surface, results: list[DescentResult], h: float) -> 
     st.dataframe(
         pd.DataFrame(
             {
-                "": ["∂f/∂x0", "∂f/∂x1"],
+                "slope": ["∂f/∂x0", "∂f/∂x1"],  # a named header: screen readers read it
                 "analytic": analytic,
                 "numerical": numerical,
                 "difference": numerical - analytic,

@@ -180,20 +180,20 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
         key=INDEX_KEY,
         persist_state=KEEP,
     )
-    left, middle, right = st.columns([1, 1.2, 1.1], vertical_alignment="bottom")
+    wanted = st.selectbox(
+        "Class",
+        range(len(info.class_names)),
+        format_func=lambda label: info.class_names[label],
+        key=PICK_CLASS_KEY,
+        persist_state=KEEP,
+    )
+    left, right = st.columns([1, 1.4])  # a row of their own: beside the class box, cut off
     left.button(
         "Random",
         icon=":material/casino:",
         on_click=_random_index,
         args=(y_test, None),
         width="stretch",
-    )
-    wanted = middle.selectbox(
-        "Class",
-        range(len(info.class_names)),
-        format_func=lambda label: info.class_names[label],
-        key=PICK_CLASS_KEY,
-        persist_state=KEEP,
     )
     right.button(
         f"Random {info.class_names[wanted]}",

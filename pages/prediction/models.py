@@ -42,7 +42,7 @@ SOURCE_KEY = "prediction_source"
 UPLOADED_KEY = "prediction_uploaded_model"  # the last upload that passed the checks
 UPLOAD_ERROR_KEY = "prediction_upload_model_error"  # (file_id, message) of the last refused one
 SESSION_LABEL_KEY = "prediction_session_label"  # which of this session's runs is picked
-SOURCE_PICKED_KEY = "prediction_source_picked"  # the student chose the source by hand
+SOURCE_AUTO_KEY = "prediction_source_auto"  # the source was chosen for the student
 SEEN_KEY = "prediction_model_file_seen"  # file_id of the last upload looked at
 UPLOAD_CLASSES = {"mnist": "digits (MNIST)", "fashion_mnist": "clothes (Fashion-MNIST)"}
 
@@ -66,12 +66,13 @@ class UploadedModel:
 def select_session_model(label: str) -> None:
     """Make a model that just arrived from the studio the one the page predicts with."""
     st.session_state[SOURCE_KEY] = "session"
+    st.session_state[SOURCE_AUTO_KEY] = True
     st.session_state[SESSION_LABEL_KEY] = label
     stop_following(SESSION_LABEL_KEY)
 
 
 def source_picked() -> None:
-    st.session_state[SOURCE_PICKED_KEY] = True
+    st.session_state[SOURCE_AUTO_KEY] = False
 
 
 def render_model_source() -> ActiveModel | None:
@@ -80,8 +81,10 @@ def render_model_source() -> ActiveModel | None:
     Until the student picks a source by hand, a run trained in this session (anywhere,
     while this page was closed too) is preferred to the quick model.
     """
-    if not st.session_state.get(SOURCE_PICKED_KEY):
-        st.session_state[SOURCE_KEY] = "session" if session_models() else "quick"
+    state = st.session_state
+    if SOURCE_KEY not in state or state.get(SOURCE_AUTO_KEY):
+        state[SOURCE_KEY] = "session" if session_models() else "quick"
+        state[SOURCE_AUTO_KEY] = True
     source = kept_choice("Model", SOURCES, SOURCE_KEY, on_change=source_picked)
     if source == "session":
         return _session_model()

@@ -66,7 +66,7 @@ def render_stages(image: InputImage | None, options: PreprocessOptions) -> Prepr
     )
     stage_columns = st.columns(max(len(processed.stages), 3))
     for column, stage in zip(stage_columns, processed.stages):
-        column.image(framed(stage.image), width=140)
+        column.image(framed(stage.image), width=140, alt=f"the {stage.name} stage")
         column.caption(f"**{stage.name}**: {stage.note}")
     if processed.inverted:
         st.caption(

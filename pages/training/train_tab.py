@@ -109,9 +109,9 @@ def latest_run() -> None:
 
 
 def train_tab() -> None:
+    preset_box()
     settings_column, live_column = st.columns([1, 2], gap="large")
     with settings_column:
-        preset_box()
         settings_widgets()
     with live_column:
         run_buttons()

@@ -106,6 +106,14 @@ def run_summary(run: Run) -> None:
         )
 
 
+# The status and the scores first: at 1280 px the ledger's last columns need a scroll, and
+# the status was the one out of sight. The CSV keeps the ledger's own order.
+LEDGER_ORDER = (
+    "run", "status", "test acc", "val acc", "train acc", "data set", "model", "learning rate",
+    "batch size", "epochs", "optimizer", "parameters", "s/epoch", "seed",
+)  # fmt: skip
+
+
 def ledger_view(all_runs: list[Run]) -> list[Run]:
     """The ledger table; returns the runs whose rows are selected (for the overlay)."""
     table = pd.DataFrame([run.row for run in all_runs])
@@ -115,6 +123,7 @@ def ledger_view(all_runs: list[Run]) -> list[Run]:
         on_select="rerun",
         selection_mode="multi-row",
         key="train_ledger_table",
+        column_order=LEDGER_ORDER,
     )
     st.download_button(
         "Download the ledger (CSV)",

@@ -550,7 +550,7 @@ def test_the_lottery_names_its_outcomes_win_and_lose():
     """Issue 15: the lottery's two classes were '0' and '1'."""
     app = click(open_lab(), PRESETS["lottery"].label)
     assert list(app.table[0].value["class"]) == ["win", "lose"]
-    assert app.radio(key="names").value == "outcomes"
+    assert app.selectbox(key="names").value == "outcomes"
 
 
 def test_the_gradient_norm_has_no_unit():

@@ -18,7 +18,7 @@ from core.data import DATA_DIR_VARIABLE, DIGIT_NAMES, FASHION_NAMES, load_datase
 from core.engine.tasks import keras_bytes
 from core.metrics import cross_entropy, entropy
 from core.model_check import class_probabilities, load_model_bytes
-from core.preprocess import grayscale_from_rgba, load_image, preprocess
+from core.preprocess import grayscale_from_rgba, load_photo, preprocess
 from core.quick_model import existing_quick_model_job, forget_quick_model, quick_model_job
 from dashboard.session_models import SessionModel
 from dashboard.text import plain
@@ -444,7 +444,7 @@ def test_truncated_or_crafted_photo_keeps_everything(quick, monkeypatch, name, d
     app = open_with_a_good_photo()
     decodes = []
     monkeypatch.setattr(
-        prediction_inputs, "load_image", lambda data: decodes.append(1) or load_image(data)
+        prediction_inputs, "load_photo", lambda data: decodes.append(1) or load_photo(data)
     )
     upload_photo(app, name, data)
     still_has_photo_model_and_drawings(app)

@@ -471,8 +471,20 @@ def test_look_inside_follows_the_newest_run_unless_one_was_picked(real_data_dir)
         texts(tab(app, "Look inside").caption)
     )
 
+    # the status in sight at 1280 px: right after the run number (it was the last column)
+    assert list(app.dataframe(key="train_ledger_table").proto.column_order)[:2] == [
+        "run",
+        "status",
+    ]
     app.session_state["train_ledger_table"] = {"selection": {"rows": [0, 2], "columns": []}}
     app.run()
     assert any("different data sets (MNIST, Digits" in text for text in texts(app.warning))
     titles = [note["text"] for note in chart(app, "train_overlay")["layout"]["annotations"]]
     assert titles == ["training loss", "validation accuracy"]
+
+
+def test_the_ledger_shows_every_column_status_first():
+    from core.ledger import COLUMNS
+    from pages.training.views import LEDGER_ORDER
+
+    assert sorted(LEDGER_ORDER) == sorted(COLUMNS) and LEDGER_ORDER[:2] == ("run", "status")
