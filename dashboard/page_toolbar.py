@@ -20,6 +20,9 @@ def page_address(settings: PageSettings) -> str:
     """The page's address without settings: the browser's app URL plus the page's path."""
     url_path = next(page.url_path for page in PAGES if page.name == settings.page)
     base = (st.context.url or "").rstrip("/")  # None outside a browser (AppTest)
+    for page in PAGES:  # st.context.url may still end with the page's own path
+        if page.url_path and base.endswith(f"/{page.url_path}"):
+            base = base.removesuffix(f"/{page.url_path}")
     return f"{base}/{url_path}"
 
 
