@@ -25,12 +25,16 @@ def reset_for_surface():
     st.session_state.gd_lr = surface.default_learning_rate
 
 
+MOVED_START = "_gd_start_moved"  # a click moved the start: the whole page must redraw
+
+
 def start_at_click():
     """A click on the contour plot (key gd_contour) moves the start there."""
     clicked = st.session_state.gd_contour.selection
     start = start_from_click(clicked, st.session_state.gd_surface)
     if start is not None:
         st.session_state.gd_x0, st.session_state.gd_x1 = start
+        st.session_state[MOVED_START] = True  # the start boxes are outside the lab's fragment
 
 
 def titles(table: dict):

@@ -7,12 +7,15 @@ change; paths are thinned to about a point per pixel before they are sent.
 
 from __future__ import annotations
 
+import base64
+import io
 from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
-from plotly.colors import make_colorscale, sequential
+from PIL import Image
+from plotly.colors import make_colorscale, sample_colorscale, sequential
 
 from core.calculus import difference_errors
 from core.descent import BOUND_RULE, DIVERGED, DescentResult, Regime
@@ -106,25 +109,9 @@ def descent_figure(surface: Surface, results, by_rate: bool, tolerance: float) -
     Its step slider and ▶ play button are Plotly animation frames: they move the marker
     of every run on both sides in the browser, with no rerun. It opens on the last step.
     """
-    x0, x1, _, shown = _grid(surface.name, 90)
-    log = surface.name in LOG_CONTOURS
     colors = run_colors(len(results))
     data = [
-        {
-            "type": "contour",
-            "x": x0,
-            "y": x1,
-            "z": shown,
-            "colorscale": BLUES,
-            "ncontours": 25,
-            "contours": {"coloring": "heatmap", "showlines": True},
-            "line": {"width": 0.5, "color": "rgba(255,255,255,0.5)"},
-            "showscale": False,  # darker is lower; a hover gives the value
-            "hovertemplate": "x0=%{x:.3g}<br>x1=%{y:.3g}<br>"
-            + ("log10(f − min)" if log else "f")
-            + "=%{z:.3g}<extra></extra>",
-        },
-        _click_grid(surface.name),  # CLICK_TRACE: a click picks one of its points
+        _click_grid(surface.name),  # trace CLICK_TRACE: a click picks one of its points
         {
             "type": "scatter",
             "x": [m[0] for m in surface.minima],
@@ -188,6 +175,7 @@ def descent_figure(surface: Surface, results, by_rate: bool, tolerance: float) -
                 "line": {"dash": "dash", "color": "green", "width": 1},
             },
         ],  # fmt: skip
+        "images": [_contour_image(surface.name)],
         "annotations": [
             *annotations,
             _subplot_title(
@@ -221,7 +209,53 @@ def descent_figure(surface: Surface, results, by_rate: bool, tolerance: float) -
     return _figure(data, layout, frames)
 
 
-CLICK_TRACE = 1  # the descent figure's trace of invisible points that a click selects
+CONTOUR_PIXELS = 300  # the contour picture's side: about its size on screen
+CONTOUR_LEVELS = 25
+
+
+@lru_cache(maxsize=16)
+def _contour_image(surface_name: str) -> dict:
+    """The contour map of f as a picture under the paths, drawn here once per surface.
+
+    A Plotly contour trace is recomputed and redrawn by the browser on every change of
+    the figure (about half of what a new η cost it); a picture is only decoded. Colour
+    runs with f (log10(f − min) on the surfaces whose values span decades), with a thin
+    light line where f crosses each of CONTOUR_LEVELS levels.
+    """
+    surface = get_surface(surface_name)
+    _, _, z = surface_grid(surface, CONTOUR_PIXELS)
+    shown = np.log10(z - surface.min_value + 1e-3) if surface_name in LOG_CONTOURS else z
+    scaled = (shown - shown.min()) / max(float(np.ptp(shown)), 1e-300)
+    palette = np.array(
+        [
+            [int(part) for part in color[4:-1].split(",")]
+            for color in sample_colorscale(BLUES, np.linspace(0, 1, 256))
+        ],
+        dtype=np.uint8,
+    )
+    rgb = palette[np.round(scaled * 255).astype(int)]
+    level = np.floor(scaled * CONTOUR_LEVELS)
+    edge = np.zeros(level.shape, dtype=bool)
+    edge[1:] |= level[1:] != level[:-1]
+    edge[:, 1:] |= level[:, 1:] != level[:, :-1]
+    rgb[edge] = (0.5 * rgb[edge] + 127.5).astype(np.uint8)  # half-way to white
+    buffer = io.BytesIO()
+    picture = Image.fromarray(rgb[::-1]).quantize(64)  # row 0 on top; 64 colours: 1/3 the bytes
+    picture.save(buffer, format="PNG", optimize=True)
+    x0_min, x0_max, x1_min, x1_max = surface.view_box
+    return {
+        "source": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
+        "xref": "x",
+        "yref": "y",
+        "x": x0_min,
+        "y": x1_max,
+        "sizex": x0_max - x0_min,
+        "sizey": x1_max - x1_min,
+        "sizing": "stretch",
+        "layer": "below",
+    }
+
+
 MAX_FRAMES = 101  # steps the slider and the animation stop at: every step up to 100
 FRAME_MS = 60  # one frame of the ▶ animation
 
@@ -403,13 +437,15 @@ def _click_grid(surface_name: str, per_side: int = 21) -> dict:
     x0, x1 = np.meshgrid(
         np.linspace(x0_min, x0_max, per_side), np.linspace(x1_min, x1_max, per_side)
     )
+    points = np.column_stack([x0.ravel(), x1.ravel()])
     return {
         "type": "scatter",
-        "x": x0.ravel().astype(np.float32),
-        "y": x1.ravel().astype(np.float32),
+        "x": points[:, 0].astype(np.float32),
+        "y": points[:, 1].astype(np.float32),
+        "customdata": get_surface(surface_name).function(points).astype(np.float32),
         "mode": "markers",
         "marker": {"size": 10, "opacity": 0},
-        "hoverinfo": "none",
+        "hovertemplate": "x0=%{x:.3g}<br>x1=%{y:.3g}<br>f=%{customdata:.3g}<extra></extra>",
         "showlegend": False,
     }
 

@@ -8,7 +8,12 @@ from dashboard.page_toolbar import page_toolbar
 from dashboard.settings import show_link_problems
 from dashboard.text import plain
 from pages.gradient_descent import figures, panels
-from pages.gradient_descent.controls import draw_controls, learning_rate_slider, start_at_click
+from pages.gradient_descent.controls import (
+    MOVED_START,
+    draw_controls,
+    learning_rate_slider,
+    start_at_click,
+)
 from pages.gradient_descent.inputs import read_request
 from pages.gradient_descent.settings import SETTINGS, open_link
 
@@ -42,6 +47,8 @@ def run(request):
 @st.fragment
 def lab() -> None:
     """η and everything it moves: a new η reruns this part alone, the controls stay put."""
+    if st.session_state.pop(MOVED_START, False):
+        st.rerun(scope="app")  # a click on the plot moved the start: its boxes show it too
     regime_slot = learning_rate_slider()
     request, errors, warnings = read_request(st.session_state)
     SETTINGS.write_link()

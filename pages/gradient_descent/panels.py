@@ -32,7 +32,7 @@ def regime_strip(surface: Surface, request: Request, by_rate: bool) -> None:
         regime = quadratic_regime(sgd_runs[0], curvatures)
         st.plotly_chart(
             figures.regime_figure(sgd_runs[0], regime, LEARNING_RATES),
-            config={"displayModeBar": False},
+            config={"staticPlot": True},  # a picture: no hover or zoom layers to redraw per η
         )
         st.markdown(f"**SGD with η = {sgd_runs[0]:g}: {regime.name}.** {regime.explanation}")
     elif curvatures is not None:

@@ -25,7 +25,7 @@ COUNT_RUNS = """() => {
 }"""
 SHOWN_STEP = """() => {
   const plot = [...document.querySelectorAll('.js-plotly-plot')].find(
-    figure => figure.data[0].type === 'contour');
+    figure => figure._transitionData && figure._transitionData._frames.length);
   const marker = plot.data[plot.data.length - 2];  // the markers the frames move
   return {x: marker.x[0], y: marker.y[0]};
 }"""
