@@ -460,6 +460,16 @@ class Regime:
     explanation: str  # one sentence for the page
 
 
+STILL = 1e-3  # a factor within this of 1: three digits would print it as 1
+
+
+def _factor(factor: float) -> str:
+    """1 − 2aη as a student can read it: 0.8, −1.02, or 1 − 2e-10 when it rounds to 1."""
+    if 0 < 1 - factor < STILL:
+        return f"1 − {1 - factor:.2g}"
+    return f"{factor:.3g}"
+
+
 def quadratic_regime(learning_rate: float, curvatures: tuple[float, float]) -> Regime:
     """Plain SGD on f = sum a_i x_i^2: x_i <- (1 - 2 a_i eta) x_i, so eta alone decides.
 
@@ -473,10 +483,16 @@ def quadratic_regime(learning_rate: float, curvatures: tuple[float, float]) -> R
     thresholds = (1 / (2 * steepest), 1 / steepest)
     size = max(abs(factor) for factor in factors)
     if len(set(factors)) == 1:
-        shown = f"x ← ({factors[0]:.3g})·x per step"
+        shown = f"x ← ({_factor(factors[0])})·x per step"
     else:
-        shown = ", ".join(f"x{i} ← ({factor:.3g})·x{i}" for i, factor in enumerate(factors))
-    if size > 1:
+        shown = ", ".join(f"x{i} ← ({_factor(factor)})·x{i}" for i, factor in enumerate(factors))
+    if 1 - STILL < size < 1:
+        name = "monotone"
+        sentence = (
+            f"{shown}: each step covers only {1 - size:.2g} of the way to the minimum, "
+            "so the point does not visibly move."
+        )
+    elif size > 1:
         name, sentence = "diverging", f"{shown}: each step throws the point further out."
     elif size == 1:
         name, sentence = "bounded", f"{shown}: the point jumps back and forth forever."

@@ -28,6 +28,7 @@ MAX_UPLOAD_SIDE = 10_000  # a 1 x 25 000 000 strip fits the area, and still cost
 WORKING_SIDE = 560  # big photos are shrunk to this longest side first: 20 px is the goal anyway
 INVERT_CHOICES = ("auto", "always", "never")
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # the first bytes of PNG and JPEG
+ORIENTATION_TAG, SIDEWAYS_ORIENTATIONS = 0x0112, (5, 6, 7, 8)  # EXIF: stored turned a quarter
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,32 @@ def grayscale_from_rgba(pixels: np.ndarray) -> np.ndarray:
     return (gray * alpha if alpha is not None else gray).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class Photo:
+    gray: np.ndarray  # brightness in [0, 1], at most WORKING_SIDE px a side, upright
+    original_size: tuple[int, int]  # (width, height) of the file, upright, before shrinking
+
+    @property
+    def shrunk(self) -> bool:
+        return self.original_size != (self.gray.shape[1], self.gray.shape[0])
+
+
 def load_image(
     data: bytes,
     max_bytes: int = MAX_UPLOAD_BYTES,
     max_pixels: int = MAX_UPLOAD_PIXELS,
 ) -> np.ndarray:
-    """Decode PNG or JPEG bytes into brightness in [0, 1], at most WORKING_SIDE px a side.
+    """Decode PNG or JPEG bytes into brightness in [0, 1] (see load_photo)."""
+    return load_photo(data, max_bytes, max_pixels).gray
+
+
+def load_photo(
+    data: bytes,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_pixels: int = MAX_UPLOAD_PIXELS,
+) -> Photo:
+    """Decode PNG or JPEG bytes into brightness in [0, 1], at most WORKING_SIDE px a side,
+    with the size the file had (a student is told when it was shrunk).
 
     The size on disk is checked before decoding and width x height from the header
     before any pixel is unpacked, so a small file that would expand to gigabytes
@@ -136,9 +157,11 @@ def load_image(
             "are accepted"
         )
     try:
+        rotated = image.getexif().get(ORIENTATION_TAG, 1) in SIDEWAYS_ORIENTATIONS
+        original = (height, width) if rotated else (width, height)
         image.draft("L", (WORKING_SIDE, WORKING_SIDE))  # JPEG: decode at reduced size directly
         image.load()
-        return _brightness(image)
+        return Photo(_brightness(image), original)
     except DECODE_ERRORS as error:  # the pixel data is cut short or malformed
         raise ImageError(_unreadable(error)) from None
 
@@ -271,15 +294,25 @@ def paste_centred(small: np.ndarray, by_mass: bool, side: int = SIDE) -> np.ndar
     return field
 
 
-def preprocess(gray: np.ndarray, options: PreprocessOptions | None = None) -> Preprocessed:
-    """All steps on a brightness image in [0, 1]; each stage is kept to be shown."""
+def preprocess(
+    gray: np.ndarray,
+    options: PreprocessOptions | None = None,
+    shrunk_from: tuple[int, int] | None = None,
+) -> Preprocessed:
+    """All steps on a brightness image in [0, 1]; each stage is kept to be shown.
+
+    shrunk_from: the (width, height) of a photo before load_photo shrank it, to say so.
+    """
     options = options or PreprocessOptions()
     gray = np.asarray(gray, dtype=np.float32)
     if gray.ndim != 2 or gray.size == 0:
         raise ValueError(f"expected a 2-D brightness image, got shape {gray.shape}")
     if not 0 < options.ink_threshold < 1:
         raise ValueError(f"ink_threshold must be between 0 and 1, got {options.ink_threshold}")
-    stages = [Stage("your image", gray, f"{gray.shape[1]} x {gray.shape[0]} px, grayscale")]
+    size = f"{gray.shape[1]} x {gray.shape[0]} px"
+    if shrunk_from is not None and shrunk_from != (gray.shape[1], gray.shape[0]):
+        size = f"{shrunk_from[0]} x {shrunk_from[1]} px, shrunk to {size}"
+    stages = [Stage("your image", gray, f"{size}, grayscale")]
     inverted = should_invert(gray, options.invert)
     if inverted:
         gray = 1.0 - gray
@@ -323,3 +356,101 @@ def from_dataset_image(image: np.ndarray) -> Preprocessed:
     scaled = array.astype(np.float32) / 255.0
     stage = Stage("model input", scaled, "a test image: already 28 x 28 and centred")
     return Preprocessed((stage,), scaled, False, "")
+
+
+# --- what a drawing's ink says about how it will be read ----------------------------------
+
+LITTLE_INK = 0.002  # ink on less of the canvas than this: a speck, not a digit
+SMALL_DRAWING = 0.3  # a drawing whose longest side spans less of the canvas than this
+APART = 0.25  # pieces of ink further apart than this fraction of the canvas
+PIECE_SHARE = 0.1  # a piece with less of the ink than this is a speck, not a piece
+CELL = 10  # px: pieces are found on a grid of cells this big (one brush width joins them)
+
+
+def drawing_warnings(ink: np.ndarray) -> list[str]:
+    """Sentences about a drawing the model will read badly, from its isolated ink (the
+    "ink" stage, full size): too little ink (a dot), too small, or pieces far apart. The
+    prediction is still shown: these say why not to trust it."""
+    height, width = ink.shape
+    inked = ink > 0
+    area = int(inked.sum())
+    if area == 0:
+        return []
+    top, bottom, left, right = ink_box(ink)
+    longest = max(bottom - top, right - left)
+    span = longest / min(height, width)
+    # A dot fills its box (a disc: 79 %); a digit's strokes, however small, leave holes.
+    if area / inked.size < LITTLE_INK or (span < SMALL_DRAWING and area > 0.6 * longest**2):
+        return [
+            f"Very little ink ({area / inked.size:.1%} of the canvas, a {right - left} x "
+            f"{bottom - top} px spot): a dot is not a digit, yet the model must still name "
+            "one. Draw a whole digit."
+        ]
+    warnings = []
+    if span < SMALL_DRAWING:
+        warnings.append(
+            f"The drawing is small ({right - left} x {bottom - top} px on a {width} x "
+            f"{height} px canvas): scaled up to 20 px its strokes thicken into a blob. "
+            "Draw it bigger."
+        )
+    gap = largest_gap(inked) / min(height, width)
+    if gap > APART:
+        warnings.append(
+            f"The ink is in pieces far apart ({gap:.0%} of the canvas between them): the "
+            "model reads them as one digit squeezed into 20 px. Draw one digit in one place."
+        )
+    return warnings
+
+
+def largest_gap(inked: np.ndarray) -> float:
+    """Pixels between the two furthest-apart pieces of ink (0 for one piece)."""
+    rows, columns = -(-inked.shape[0] // CELL), -(-inked.shape[1] // CELL)
+    padded = np.zeros((rows * CELL, columns * CELL), dtype=bool)
+    padded[: inked.shape[0], : inked.shape[1]] = inked
+    cells = padded.reshape(rows, CELL, columns, CELL).sum(axis=(1, 3))
+    pieces = [
+        piece
+        for piece in _pieces(cells > 0)
+        if cells[tuple(piece.T)].sum() >= PIECE_SHARE * cells.sum()
+    ]
+    gaps = [
+        _box_gap(first, second)
+        for index, first in enumerate(pieces)
+        for second in pieces[index + 1 :]
+    ]
+    return max(gaps, default=0.0) * CELL
+
+
+def _pieces(occupied: np.ndarray) -> list[np.ndarray]:
+    """The 8-connected groups of occupied cells, each as an (n, 2) array of (row, column)."""
+    seen = np.zeros_like(occupied)
+    pieces = []
+    for start in zip(*np.nonzero(occupied)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, piece = [start], []
+        while stack:
+            row, column = stack.pop()
+            piece.append((row, column))
+            for near in ((row + dr, column + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)):
+                if (
+                    0 <= near[0] < occupied.shape[0]
+                    and 0 <= near[1] < occupied.shape[1]
+                    and occupied[near]
+                    and not seen[near]
+                ):
+                    seen[near] = True
+                    stack.append(near)
+        pieces.append(np.array(piece))
+    return pieces
+
+
+def _box_gap(first: np.ndarray, second: np.ndarray) -> float:
+    """Cells between the bounding boxes of two pieces (0 when they overlap in both axes)."""
+    gaps = [
+        max(0, second[:, axis].min() - first[:, axis].max() - 1,
+            first[:, axis].min() - second[:, axis].max() - 1)
+        for axis in (0, 1)
+    ]  # fmt: skip
+    return float(np.hypot(*gaps))

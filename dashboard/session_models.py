@@ -70,3 +70,44 @@ def checked_model(model_bytes: bytes):
         while len(_loaded) > MAX_LOADED_MODELS:
             _loaded.popitem(last=False)
     return checked
+
+
+# --- following the newest run ------------------------------------------------------------
+# A picker of this session's runs (the studio's Look inside, Prediction's model) shows the
+# newest finished run, unless the student picked another by hand: then it keeps that one.
+_BY_HAND = "_picked_by_hand"
+
+
+def follow_newest(key: str, options: list) -> bool:
+    """Before a picker over `options` (oldest first) with `key` is drawn: put the newest in
+    it, or the one the student picked by hand while it exists. True when that is by hand."""
+    state = st.session_state
+    picked = state.get(key + _BY_HAND)
+    if picked is not None and picked in options:
+        state[key] = picked
+        return True
+    state.pop(key + _BY_HAND, None)
+    if options:
+        state[key] = options[-1]
+    return False
+
+
+def picked_by_hand(key: str, newest) -> None:
+    """The picker's on_change: a pick other than the newest is kept; the newest follows again."""
+    value = st.session_state[key]
+    st.session_state[key + _BY_HAND] = None if value == newest else value
+
+
+def stop_following(key: str) -> None:
+    """Forget a hand pick: the picker follows the newest run again."""
+    st.session_state.pop(key + _BY_HAND, None)
+
+
+def shown_run_note(shown: str, newest: str, by_hand: bool) -> str:
+    """One line under the picker that says which run is shown and why."""
+    if not by_hand:
+        return f"Showing {shown}, the newest finished run: a newer one will replace it here."
+    return (
+        f"Showing {shown}, picked by hand; the newest is {newest}. Pick it to follow the "
+        "newest run again."
+    )

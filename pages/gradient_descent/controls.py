@@ -12,6 +12,7 @@ import streamlit as st
 from core.descent import MAX_STEPS
 from core.optimizers import OPTIMIZERS
 from core.surfaces import SURFACES, get_surface
+from dashboard.formula import formula
 from dashboard.settings import KEEP
 from pages.gradient_descent.inputs import start_from_click
 from pages.gradient_descent.settings import GRADIENT_LABELS, LEARNING_RATES, MODES, format_rate
@@ -22,7 +23,9 @@ def reset_for_surface():
     surface = SURFACES[st.session_state.gd_surface]
     st.session_state.gd_x0, st.session_state.gd_x1 = surface.default_start
     st.session_state.gd_lr = surface.default_learning_rate
-    st.session_state.gd_step = 0
+
+
+MOVED_START = "_gd_start_moved"  # a click moved the start: the whole page must redraw
 
 
 def start_at_click():
@@ -31,7 +34,7 @@ def start_at_click():
     start = start_from_click(clicked, st.session_state.gd_surface)
     if start is not None:
         st.session_state.gd_x0, st.session_state.gd_x1 = start
-        st.session_state.gd_step = 0
+        st.session_state[MOVED_START] = True  # the start boxes are outside the lab's fragment
 
 
 def titles(table: dict):
@@ -39,12 +42,37 @@ def titles(table: dict):
     return lambda name: table[name].title
 
 
-def draw_controls() -> st.delta_generator.DeltaGenerator:
-    """The three control columns; returns the slot under the η slider for the regime strip."""
-    columns = st.columns([1.1, 1.5, 1.2], gap="medium")
-    with columns[0]:
-        surface_and_start()
-    with columns[1]:
+def draw_controls() -> None:
+    """One row of the choices a student makes most (surface, start, steps, what to run),
+    the rest in an expander, then the surface's formula across the page: compact, so the
+    η slider and the plot are near the top on a projector."""
+    surface_column, start_column, run_column = st.columns([1.1, 1, 1.6], gap="medium")
+    with surface_column:
+        st.selectbox(
+            "Surface", list(SURFACES), format_func=titles(SURFACES), key="gd_surface",
+            on_change=reset_for_surface, persist_state=KEEP,
+        )  # fmt: skip
+        st.number_input(
+            "Steps",
+            key="gd_steps",
+            step=10,
+            help=f"1 to {MAX_STEPS:,}; more is capped.",
+            persist_state=KEEP,
+        )
+    with start_column:
+        st.number_input("Start x0", key="gd_x0", step=0.5, persist_state=KEEP)
+        st.number_input("Start x1", key="gd_x1", step=0.5, persist_state=KEEP)
+    with run_column:
+        what_to_run()
+    gradient_and_optimizer_settings()
+    formula(get_surface(st.session_state.gd_surface).formula)
+
+
+def learning_rate_slider() -> st.delta_generator.DeltaGenerator:
+    """The η slider (hidden when each run has its own η); returns the slot under it."""
+    if st.session_state.gd_mode == "rates":
+        st.caption("Each line runs with its own η, typed in 'Learning rates to compare' above.")
+    else:
         st.select_slider(
             "Learning rate η (log scale)",
             options=LEARNING_RATES,
@@ -52,28 +80,7 @@ def draw_controls() -> st.delta_generator.DeltaGenerator:
             key="gd_lr",
             persist_state=KEEP,
         )
-        regime_slot = st.container()
-    with columns[2]:
-        what_to_run()
-    return regime_slot
-
-
-def surface_and_start() -> None:
-    st.selectbox(
-        "Surface", list(SURFACES), format_func=titles(SURFACES), key="gd_surface",
-        on_change=reset_for_surface, persist_state=KEEP,
-    )  # fmt: skip
-    st.latex(get_surface(st.session_state.gd_surface).formula)
-    start_columns = st.columns(2)
-    start_columns[0].number_input("Start x0", key="gd_x0", step=0.5, persist_state=KEEP)
-    start_columns[1].number_input("Start x1", key="gd_x1", step=0.5, persist_state=KEEP)
-    st.number_input(
-        "Steps",
-        key="gd_steps",
-        step=10,
-        help=f"1 to {MAX_STEPS:,}; more is capped.",
-        persist_state=KEEP,
-    )
+    return st.container()
 
 
 def what_to_run() -> None:
@@ -99,19 +106,24 @@ def what_to_run() -> None:
             help="Separated by commas, e.g. 0.1, 0.5, 0.9, 1.05",
             persist_state=KEEP,
         )
-    st.radio(
-        "Gradient", list(GRADIENT_LABELS), format_func=GRADIENT_LABELS.get, key="gd_gradient",
-        persist_state=KEEP,
-    )  # fmt: skip
-    st.number_input(
-        "h for the numerical gradient", key="gd_h", format="%.0e", step=1e-5, persist_state=KEEP
-    )
-    with st.expander("Optimizer settings"):
-        settings = st.columns(2)
+
+
+def gradient_and_optimizer_settings() -> None:
+    with st.expander("Gradient and optimizer settings"):
+        gradient, h = st.columns(2)
+        gradient.radio(
+            "Gradient", list(GRADIENT_LABELS), format_func=GRADIENT_LABELS.get,
+            key="gd_gradient", persist_state=KEEP,
+        )  # fmt: skip
+        h.number_input(
+            "h for the numerical gradient", key="gd_h", format="%.0e", step=1e-5,
+            persist_state=KEEP,
+        )  # fmt: skip
+        settings = st.columns(4)
         settings[0].number_input("momentum μ", key="gd_momentum", step=0.05, persist_state=KEEP)
         settings[1].number_input("RMSprop ρ", key="gd_rho", step=0.05, persist_state=KEEP)
-        settings[0].number_input("Adam β1", key="gd_beta_1", step=0.05, persist_state=KEEP)
-        settings[1].number_input(
+        settings[2].number_input("Adam β1", key="gd_beta_1", step=0.05, persist_state=KEEP)
+        settings[3].number_input(
             "Adam β2", key="gd_beta_2", step=0.001, format="%.3f", persist_state=KEEP
         )
         st.caption("AdaGrad starts its sum at 0.1 and all use ε = 1e-7, as Keras does.")

@@ -105,13 +105,22 @@ def _runs(state, errors, warnings) -> tuple[tuple[str, float], ...]:
     return ((state["gd_optimizer"], state["gd_lr"]),)
 
 
+CLICK_TRACE = 0  # the descent figure's invisible grid over the contours, which clicks select
+
+
 def start_from_click(selection, surface_name: str) -> tuple[float, float] | None:
     """The start a click on the contour plot asks for: the last clicked point, rounded.
 
-    selection is Streamlit's plotly selection state ({"points": [{"x": .., "y": ..}], ...});
-    None when nothing usable inside the surface's view box was clicked.
+    selection is Streamlit's plotly selection state ({"points": [{"x": .., "y": ..,
+    "curve_number": ..}], ...}); only points of the contours' click grid count (a point
+    of the loss curve beside it is a step and a loss, not a place). None when nothing
+    usable inside the surface's view box was clicked.
     """
-    points = [point for point in (selection or {}).get("points", []) if "x" in point]
+    points = [
+        point
+        for point in (selection or {}).get("points", [])
+        if "x" in point and point.get("curve_number") == CLICK_TRACE
+    ]
     if not points:
         return None
     try:

@@ -4,11 +4,17 @@ import streamlit as st
 
 from core.descent import compare
 from core.surfaces import get_surface
-from dashboard.settings import KEEP, show_link_problems
+from dashboard.page_toolbar import page_toolbar
+from dashboard.settings import show_link_problems
 from dashboard.text import plain
 from pages.gradient_descent import figures, panels
-from pages.gradient_descent.controls import draw_controls, start_at_click
-from pages.gradient_descent.inputs import read_request, shown_step
+from pages.gradient_descent.controls import (
+    MOVED_START,
+    draw_controls,
+    learning_rate_slider,
+    start_at_click,
+)
+from pages.gradient_descent.inputs import read_request
 from pages.gradient_descent.settings import SETTINGS, open_link
 
 TOLERANCE = 1e-6  # "steps to f − min ≤ 1e-6" in the comparison table
@@ -19,15 +25,9 @@ st.caption(
     "Slide the learning rate η and watch x ← x − η∇f(x) slide, zig-zag or fly off; "
     "then race the optimizers Keras offers from the same start."
 )
+page_toolbar(SETTINGS)
 show_link_problems(opened)
-
-regime_slot = draw_controls()
-request, errors, warnings = read_request(st.session_state)
-SETTINGS.write_link()
-for warning in warnings:
-    st.warning(plain(warning))
-for error in errors:
-    st.error(plain(error))
+draw_controls()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)  # up to ~2 MB each at 10 000 steps
@@ -44,50 +44,48 @@ def run(request):
     )
 
 
-if request is None and "gd_last_request" in st.session_state:
-    st.info("Fix the value above to run again; the plots show the last valid run.")
-    request = st.session_state.gd_last_request
-elif request is None:  # a bad value on the very first visit: show the defaults meanwhile
-    st.info("Fix the value above to run it; meanwhile the plots show the default run.")
-    request, _, _ = read_request(SETTINGS.defaults)
-try:
-    results = run(request)
-except ValueError as error:  # a value the checks above let through: say so, keep the page
-    st.error(f"This run could not be computed: {error}")
-    st.stop()
-st.session_state.gd_last_request = request
-shown_surface = get_surface(request.surface)
-by_rate = len({rate for _, rate in request.runs}) > 1
+@st.fragment
+def lab() -> None:
+    """η and everything it moves: a new η reruns this part alone, the controls stay put."""
+    if st.session_state.pop(MOVED_START, False):
+        st.rerun(scope="app")  # a click on the plot moved the start: its boxes show it too
+    regime_slot = learning_rate_slider()
+    request, errors, warnings = read_request(st.session_state)
+    SETTINGS.write_link()
+    for warning in warnings:
+        st.warning(plain(warning))
+    for error in errors:
+        st.error(plain(error))
+    if request is None and "gd_last_request" in st.session_state:
+        st.info("Fix the value above to run again; the plots show the last valid run.")
+        request = st.session_state.gd_last_request
+    elif request is None:  # a bad value on the very first visit: show the defaults meanwhile
+        st.info("Fix the value above to run it; meanwhile the plots show the default run.")
+        request, _, _ = read_request(SETTINGS.defaults)
+    try:
+        results = run(request)
+    except ValueError as error:  # a value the checks above let through: say so, keep the page
+        st.error(f"This run could not be computed: {error}")
+        return
+    st.session_state.gd_last_request = request
+    shown_surface = get_surface(request.surface)
+    by_rate = len({rate for _, rate in request.runs}) > 1
 
-with regime_slot:
-    panels.regime_strip(shown_surface, request, by_rate)
-panels.outcomes(results, by_rate)
-
-longest = max(result.steps_taken for result in results)
-st.session_state.gd_step = shown_step(st.session_state.gd_step, longest)
-if longest > 0:
-    st.slider("Step shown", 0, longest, key="gd_step", persist_state=KEEP)
-step = st.session_state.gd_step
-
-plots = st.columns(2)
-with plots[0]:
+    with regime_slot:
+        panels.regime_strip(shown_surface, request, by_rate)
+    panels.outcomes(results, by_rate)
     st.plotly_chart(
-        figures.contour_figure(shown_surface, results, step, by_rate),
+        figures.descent_figure(shown_surface, results, by_rate, TOLERANCE),
         key="gd_contour",
         on_select=start_at_click,
         selection_mode="points",
+        config={"displayModeBar": False},
     )
-with plots[1]:
-    st.plotly_chart(figures.surface_figure(shown_surface, results, step, by_rate))
+    if len(results) > 1:
+        panels.comparison_table(results, by_rate)
+    panels.more_views(shown_surface, results)
+    panels.code_that_ran(request)
+    panels.gradient_check(shown_surface, results, request.h)
 
-if len(results) > 1:
-    panels.comparison_table(results, by_rate)
 
-plots = st.columns(2)
-with plots[0]:
-    st.plotly_chart(figures.loss_figure(results, step, TOLERANCE, by_rate))
-with plots[1]:
-    st.plotly_chart(figures.field_figure(shown_surface))
-
-panels.code_that_ran(request)
-panels.gradient_check(shown_surface, results, step, request.h)
+lab()

@@ -16,8 +16,9 @@ from core.calculus import numerical_gradient_batch
 from core.descent import CONVERGED, DIVERGED, DIVERGING, DescentResult, quadratic_regime
 from core.optimizers import OPTIMIZERS
 from core.surfaces import Surface
+from dashboard.settings import KEEP
 from pages.gradient_descent import figures
-from pages.gradient_descent.inputs import Request
+from pages.gradient_descent.inputs import Request, shown_step
 from pages.gradient_descent.settings import LEARNING_RATES
 
 OUTCOME_STYLES = {CONVERGED: st.success, DIVERGED: st.error, DIVERGING: st.error}  # else warning
@@ -31,7 +32,7 @@ def regime_strip(surface: Surface, request: Request, by_rate: bool) -> None:
         regime = quadratic_regime(sgd_runs[0], curvatures)
         st.plotly_chart(
             figures.regime_figure(sgd_runs[0], regime, LEARNING_RATES),
-            config={"displayModeBar": False},
+            config={"staticPlot": True},  # a picture: no hover or zoom layers to redraw per η
         )
         st.markdown(f"**SGD with η = {sgd_runs[0]:g}: {regime.name}.** {regime.explanation}")
     elif curvatures is not None:
@@ -60,11 +61,13 @@ def comparison_table(results: list[DescentResult], by_rate: bool) -> None:
     rows = [
         {
             "run": figures.run_label(result, by_rate),
-            "η": result.learning_rate,
+            "η": f"{result.learning_rate:g}",  # 1e-10, not 0.0000000001
             "final x0": result.final[0],
             "final x1": result.final[1],
             "final loss": result.final_loss,
-            "steps to f − min ≤ 1e-6": result.tolerance_step,
+            "steps to f − min ≤ 1e-6": (
+                f"{result.tolerance_step:,}" if result.tolerance_step is not None else "never"
+            ),
             "outcome": result.describe(),
         }
         for result in results
@@ -105,38 +108,59 @@ def code_that_ran(request: Request) -> None:
             st.code(rule_source(name), language="python")
 
 
-def gradient_check(surface: Surface, results: list[DescentResult], step: int, h: float) -> None:
-    """At the point shown: the numerical gradient beside the analytic one, and error vs h."""
-    st.subheader("Numerical against analytic gradient")
+def more_views(surface: Surface, results: list[DescentResult]) -> None:
+    """The 3-D surface and the downhill field, drawn only while their expander is open:
+    the WebGL surface costs a browser seconds to redraw, so η does not redraw it unasked."""
+    panel = st.expander("3-D view and the downhill field", key="gd_views_open", on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
+        columns = st.columns(2)
+        columns[0].plotly_chart(figures.surface_figure(surface, results), key="gd_surface_3d")
+        columns[1].plotly_chart(figures.field_figure(surface), key="gd_field")
+
+
+def gradient_check(surface: Surface, results: list[DescentResult], h: float) -> None:
+    """At a step of the first run: the numerical gradient beside the analytic one, and error vs h."""
+    st.header("Numerical against analytic gradient")
     first = results[0]
-    point = first.path[min(step, first.steps_taken)]
+    st.session_state.gd_step = shown_step(st.session_state.gd_step, first.steps_taken)
+    if first.steps_taken > 0:
+        st.slider(
+            "Check the gradient at step", 0, first.steps_taken, key="gd_step", persist_state=KEEP
+        )
+    step = st.session_state.gd_step
+    point = first.path[step]
     analytic = surface.gradient(point)
     numerical = numerical_gradient_batch(surface.function, point, h)
-    columns = st.columns([1.3, 2])
-    with columns[0]:
-        st.markdown(f"At the point shown, x = ({point[0]:.6g}, {point[1]:.6g}), with h = {h:g}:")
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "": ["∂f/∂x0", "∂f/∂x1"],
-                    "analytic": analytic,
-                    "numerical": numerical,
-                    "difference": numerical - analytic,
-                }
-            ),
-            hide_index=True,
-            column_config={
-                name: st.column_config.NumberColumn(format="%.6e")
-                for name in ("analytic", "numerical", "difference")
-            },
-        )
-        st.caption(
-            "Big h: the difference quotient is not the slope (truncation error). Tiny h: "
-            "f(x+h) and f(x−h) agree in almost every digit and the subtraction keeps only "
-            "rounding noise. Central differences cancel the first truncation term, so their "
-            "error falls like h²; on a quadratic like the bowl they are exact but for rounding "
-            "(an error of exactly 0 leaves a gap in the plot)."
-        )
-    with columns[1]:
+    st.markdown(
+        f"At step {step} of {figures.run_label(first, False)}, x = ({point[0]:.6g}, "
+        f"{point[1]:.6g}), with h = {h:g}:"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "slope": ["∂f/∂x0", "∂f/∂x1"],  # a named header: screen readers read it
+                "analytic": analytic,
+                "numerical": numerical,
+                "difference": numerical - analytic,
+            }
+        ),
+        hide_index=True,
+        column_config={
+            name: st.column_config.NumberColumn(format="%.6e", width="medium")
+            for name in ("analytic", "numerical", "difference")
+        },
+    )
+    st.caption(
+        "Big h: the difference quotient is not the slope (truncation error). Tiny h: "
+        "f(x+h) and f(x−h) agree in almost every digit and the subtraction keeps only "
+        "rounding noise. Central differences cancel the first truncation term, so their "
+        "error falls like h²; on a quadratic like the bowl they are exact but for rounding "
+        "(an error of exactly 0 leaves a gap in the plot)."
+    )
+    panel = st.expander("Error of the numerical gradient against h", key="gd_h_open",
+                        on_change="rerun")  # fmt: skip
+    if panel.open:
         point_key = tuple(float(value) for value in point)
-        st.plotly_chart(figures.h_error_panel(surface.name, point_key, h))
+        panel.plotly_chart(figures.h_error_panel(surface.name, point_key, h), key="gd_h_error")

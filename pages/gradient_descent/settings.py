@@ -104,8 +104,8 @@ SETTINGS = PageSettings(
         decay("gd_rho", 0.9, "RMSprop ρ"),
         decay("gd_beta_1", 0.9, "Adam β1"),
         decay("gd_beta_2", 0.999, "Adam β2"),
-        # The step the marker and the gradient check are at: in links, as it always was.
-        Setting("gd_step", 0, "step shown", kind=WHOLE, low=0, high=MAX_STEPS),
+        # The step the gradient check is at (the plots step in the browser): in links.
+        Setting("gd_step", 0, "step of the gradient check", kind=WHOLE, low=0, high=MAX_STEPS),
     ],
 )
 

@@ -13,6 +13,7 @@ st.markdown(
     "then change them again to see *why*."
 )
 
+st.header("The labs")  # the cards' titles are h3: headings go down one level at a time
 pages = [page for page in available_pages() if page is not HOME]
 for row_start in range(0, len(pages), 3):
     for column, page in zip(st.columns(3), pages[row_start : row_start + 3]):

@@ -20,6 +20,7 @@ VECTOR_LABELS = {
     "p": "p, the true distribution (comma-separated, one per class)",
     "q": "q, the prediction (comma-separated, one per class)",
 }
+NAME_SET_TITLES = {"digits": "digits 0–9", "fashion": "Fashion-MNIST", "outcomes": "win / lose"}
 SLIDERS_OPEN = "_information_sliders_open"  # the lazy slider expander's state
 SSE_LABELS = {"p": "t, the target (usually one-hot)", "q": "y, the network's output"}
 Vectors = dict[str, tuple[float, ...] | None]  # vector key -> its numbers, None for a typo
@@ -52,12 +53,12 @@ def preset_buttons() -> None:
 
 
 def common_controls(section: str) -> None:
-    names, classes, base, normalise = st.columns([1.2, 1, 1.6, 1.2], vertical_alignment="bottom")
-    names.radio(
+    # the base's three labels need about 330 px at 1280 px: they were cut to "log₁₀ · hartl…"
+    names, classes, base, normalise = st.columns([1.3, 1, 2.3, 1.4], vertical_alignment="bottom")
+    names.selectbox(
         "Class names",
         list(lab.NAME_SETS),
-        format_func={"digits": "digits 0–9", "fashion": "Fashion-MNIST"}.get,
-        horizontal=True,
+        format_func=NAME_SET_TITLES.get,
         key="names",
         persist_state=KEEP,
         on_change=edits.edited,

@@ -22,7 +22,9 @@ SECTIONS = {
     "sse": "SSE vs cross-entropy",
     "softmax": "Softmax & temperature",
 }
-NAME_SETS = {"digits": DIGIT_NAMES, "fashion": FASHION_NAMES}
+# A two-outcome example (the lottery) names its outcomes; more classes get numbers.
+OUTCOME_NAMES = ("win", "lose", *(f"outcome {number}" for number in range(3, 11)))
+NAME_SETS = {"digits": DIGIT_NAMES, "fashion": FASHION_NAMES, "outcomes": OUTCOME_NAMES}
 MIN_CLASSES, MAX_CLASSES = 2, 10
 LOG_COLUMNS = ("surprisal", "p × surprisal", "-log q", "p × (-log p)", "p × (-log q)")
 
@@ -162,9 +164,8 @@ def evaluate_sse(inputs: LabInput) -> LabResult:
         "cross_entropy_eps": info.cross_entropy(
             target, prediction, inputs.base, eps=info.TUTORIAL_EPS
         ),
-        "ce_logit_gradient": float(  # q - t is in nats: divide by ln b for the chosen base
+        "ce_logit_gradient": float(  # y - t: differences of probabilities, no unit
             np.linalg.norm(info.cross_entropy_logit_gradient(prediction, target))
-            / math.log(info.BASES[inputs.base])
         ),
         "sse_logit_gradient": float(
             np.linalg.norm(info.sum_squared_error_logit_gradient(prediction, target))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard.page_toolbar import page_toolbar
 from dashboard.settings import show_link_problems
 from pages.information import controls, lab, results, state
 from pages.information.settings import SETTINGS, classes_of_link
@@ -13,6 +14,7 @@ st.markdown(
     "costs when the truth comes out."
 )
 opened = SETTINGS.sync_from_link()
+page_toolbar(SETTINGS)
 if opened.keys and (classes := classes_of_link(st.query_params)):
     st.session_state.n = classes  # a link with p alone: as many classes as p has
 show_link_problems(opened)

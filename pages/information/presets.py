@@ -31,7 +31,7 @@ PRESETS: dict[str, Preset] = {
             "1.69897 hartleys, losing by only 0.0087739, so on average H = 0.0426. "
             "Source: the definitions worked by hand, −log₁₀ 0.02 = 1.69897, "
             "−log₁₀ 0.98 = 0.0087739, H = 0.02 × 1.69897 + 0.98 × 0.0087739 = 0.0426.",
-            {"section": "entropy", "n": 2, "p": "0.02, 0.98", "base": "10"},
+            {"section": "entropy", "names": "outcomes", "n": 2, "p": "0.02, 0.98", "base": "10"},
             ("surprisal", "entropy"),
             "surprisal 1.69897, 0.0087739 hartleys; H 0.0426 hartleys",
         ),

@@ -7,6 +7,7 @@ import math
 import streamlit as st
 
 from core import information as info
+from dashboard.formula import formula
 from pages.information import edits, figures, lab
 from pages.information.presets import matching_preset
 from pages.information.settings import SETTINGS
@@ -80,15 +81,15 @@ def unit_for(result: lab.LabResult, name: str) -> str:
 def show_entropy(result: lab.LabResult) -> None:
     b, unit = result.inputs.base, info.unit(result.inputs.base)
     log = LOG_LATEX[b]
-    st.latex(rf"I(x) = -{log} p(x) \qquad H(p) = -\sum_i p_i {log} p_i")
+    formula(rf"I(x) = -{log} p(x) \qquad H(p) = -\sum_i p_i {log} p_i")
     columns = st.columns(3)
     columns[0].metric("Entropy H(p)", number(result.numbers["entropy"], unit), border=True)
     columns[1].metric(
         "Largest possible, log n", number(result.numbers["max_entropy"], unit), border=True
     )
     columns[2].metric(
-        "As many choices as",
-        f"{result.numbers['effective_classes']:.2f} equal classes",
+        "As many equal classes as",  # the unit in the label: the value fits at 1280 px
+        f"{result.numbers['effective_classes']:.2f}",
         help="b^H: a fair die with this many sides is as uncertain as p.",
         border=True,
     )
@@ -118,7 +119,7 @@ def show_entropy(result: lab.LabResult) -> None:
 def show_cross_entropy(result: lab.LabResult) -> None:
     b, unit = result.inputs.base, info.unit(result.inputs.base)
     log = LOG_LATEX[b]
-    st.latex(
+    formula(
         rf"H(p, q) = -\sum_i p_i {log} q_i \qquad "
         rf"D_{{KL}}(p \,\|\, q) = \sum_i p_i {log} \frac{{p_i}}{{q_i}} = H(p, q) - H(p)"
     )
@@ -170,11 +171,11 @@ def show_cross_entropy(result: lab.LabResult) -> None:
 def show_sse(result: lab.LabResult) -> None:
     b, unit = result.inputs.base, info.unit(result.inputs.base)
     log = LOG_LATEX[b]
-    st.latex(
+    formula(
         rf"E = \tfrac{{1}}{{2}}\sum_k (y_k - t_k)^2 \qquad "
         rf"CE = -\sum_k t_k {log}(y_k + \varepsilon)"
     )
-    st.latex(
+    formula(
         r"\text{through } y = \mathrm{softmax}(z):\quad "
         r"\frac{\partial CE}{\partial z} \propto y - t \qquad "
         r"\frac{\partial E}{\partial z} = J^\top (y - t),\; J = \mathrm{diag}(y) - y y^\top"
@@ -182,7 +183,7 @@ def show_sse(result: lab.LabResult) -> None:
     for note in result.notes:
         st.warning(note, icon=":material/all_inclusive:")
     numbers = result.numbers
-    columns = st.columns(4)
+    columns = [*st.columns(2), *st.columns(2)]  # four in a row cut "0.6021 hartleys"
     columns[0].metric(
         "Sum of squared errors",
         number(numbers["sse"]),
@@ -196,9 +197,10 @@ def show_sse(result: lab.LabResult) -> None:
     )
     columns[2].metric(
         "Gradient ‖∂CE/∂z‖",
-        number(numbers["ce_logit_gradient"], unit),
-        help=f"The length of the cross-entropy's gradient on the logits z: how many {unit} "
-        f"it changes per unit move of the logits. z has no unit, so this is in {unit}.",
+        number(numbers["ce_logit_gradient"]),
+        help="The length of y − t, the gradient of the (natural-log) cross-entropy on the "
+        "logits z that backpropagation uses: a length of probability differences, it has "
+        "no unit.",
         border=True,
     )
     columns[3].metric(
@@ -224,7 +226,7 @@ def show_sse(result: lab.LabResult) -> None:
 
 def show_softmax(result: lab.LabResult) -> None:
     unit = info.unit(result.inputs.base)
-    st.latex(r"\mathrm{softmax}(z)_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
+    formula(r"\mathrm{softmax}(z)_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
     numbers = result.numbers
     columns = st.columns(3)
     columns[0].metric("Largest probability", number(numbers["max_probability"]), border=True)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.metrics import cross_entropy, entropy
 from core.model_check import class_probabilities, top_classes
-from core.preprocess import Preprocessed
+from core.preprocess import Preprocessed, drawing_warnings
 from pages.prediction.figures import probability_figure
 from pages.prediction.inputs import InputImage
 from pages.prediction.links import information_lab_link
@@ -38,6 +38,9 @@ def render_answer(
             st.caption(image.description)
         st.info("Choose or train a model above to see what it predicts for this image.")
     else:
+        if kind == "draw":  # the answer is shown all the same, with why not to trust it
+            for warning in drawing_warnings(processed.stages[1].image):
+                st.warning(warning, icon=":material/draw:")
         p = class_probabilities(model.checked, processed.model_input)
         st.caption(f"{model.label} on {image.description}")
         render_probabilities(p, model.class_names, true_label)

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from core.data import DATASETS, DatasetError, load_dataset
-from core.preprocess import ImageError, grayscale_from_rgba, load_image
+from core.preprocess import ImageError, grayscale_from_rgba, load_photo
 from dashboard.settings import KEEP
 from pages.prediction.settings import (
     BRUSH_KEY,
@@ -28,16 +28,22 @@ CANVAS_RGBA_KEY = (
 CANVAS_VERSION_KEY = "prediction_canvas_version"  # Clear bumps it: a new key mounts an empty canvas
 CANVAS_DRAWING_KEY = "prediction_canvas_drawing"  # the strokes (Fabric.js JSON) of that image
 CANVAS_MOUNT_KEY = "prediction_canvas_mount"  # strokes given to the canvas when it (re)appeared
-PHOTO_KEY = "prediction_photo"  # (file_id, name, brightness) of the last photo that decoded
+PHOTO_KEY = "prediction_photo"  # (file_id, name, core.preprocess.Photo) of the last good photo
 PHOTO_ERROR_KEY = "prediction_photo_error"  # (file_id, message) of the last one that did not
 CANVAS_SIDE = 280  # 10x the model's 28 px, big enough to draw with a mouse
 INTENDED_KEY = "prediction_intended"  # the class the student says they drew; None until then
 
 
-def kept_choice(label: str, titles: dict[str, str], key: str) -> str:
+def kept_choice(label: str, titles: dict[str, str], key: str, on_change=None) -> str:
     """Segmented buttons over a name -> title table; one is always chosen, and it is kept."""
     return st.segmented_control(
-        label, list(titles), format_func=titles.get, key=key, required=True, persist_state=KEEP
+        label,
+        list(titles),
+        format_func=titles.get,
+        key=key,
+        required=True,
+        persist_state=KEEP,
+        on_change=on_change,
     )
 
 
@@ -49,6 +55,7 @@ class InputImage:
     true_label: int | None  # known for test images
     description: str  # one line for the student
     true_name: str | None = None  # the true label's class name, in the image's own data set
+    shrunk_from: tuple[int, int] | None = None  # a photo's (width, height) before shrinking
 
 
 def render_drawing() -> InputImage | None:
@@ -102,7 +109,7 @@ def render_photo() -> InputImage | None:
         refused = st.session_state.get(PHOTO_ERROR_KEY)
         if refused is None or refused[0] != upload.file_id:  # decode each file once
             try:
-                photo = (upload.file_id, upload.name, load_image(upload.getvalue()))
+                photo = (upload.file_id, upload.name, load_photo(upload.getvalue()))
                 st.session_state[PHOTO_KEY] = photo
                 st.session_state.pop(PHOTO_ERROR_KEY, None)
             except ImageError as error:
@@ -115,7 +122,14 @@ def render_photo() -> InputImage | None:
         return None
     if photo is None:
         return None
-    return InputImage("photo", photo[2], None, None, photo[1])
+    _, name, loaded = photo
+    if loaded.shrunk:
+        (width, height), shape = loaded.original_size, loaded.gray.shape
+        st.caption(
+            f"{name} is {width} x {height} px: shrunk to {shape[1]} x {shape[0]} px to work on "
+            "(the model sees 28 x 28 in the end)."
+        )
+    return InputImage("photo", loaded.gray, None, None, name, shrunk_from=loaded.original_size)
 
 
 def _random_index(labels: np.ndarray, wanted_class: int | None) -> None:
@@ -166,20 +180,20 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
         key=INDEX_KEY,
         persist_state=KEEP,
     )
-    left, middle, right = st.columns([1, 1.2, 1.1], vertical_alignment="bottom")
+    wanted = st.selectbox(
+        "Class",
+        range(len(info.class_names)),
+        format_func=lambda label: info.class_names[label],
+        key=PICK_CLASS_KEY,
+        persist_state=KEEP,
+    )
+    left, right = st.columns([1, 1.4])  # a row of their own: beside the class box, cut off
     left.button(
         "Random",
         icon=":material/casino:",
         on_click=_random_index,
         args=(y_test, None),
         width="stretch",
-    )
-    wanted = middle.selectbox(
-        "Class",
-        range(len(info.class_names)),
-        format_func=lambda label: info.class_names[label],
-        key=PICK_CLASS_KEY,
-        persist_state=KEEP,
     )
     right.button(
         f"Random {info.class_names[wanted]}",

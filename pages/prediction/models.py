@@ -19,8 +19,15 @@ from core.quick_model import (
     trained_quick_model,
 )
 from dashboard.navigation import available_pages
-from dashboard.session_models import checked_model, find_session_model, session_models
-from dashboard.settings import KEEP
+from dashboard.session_models import (
+    checked_model,
+    find_session_model,
+    follow_newest,
+    picked_by_hand,
+    session_models,
+    shown_run_note,
+    stop_following,
+)
 from dashboard.text import plain
 from pages.prediction.inputs import kept_choice
 from pages.prediction.upload import classes_and_caption, render_upload
@@ -32,6 +39,7 @@ SOURCES = {
 }
 SOURCE_KEY = "prediction_source"
 SESSION_LABEL_KEY = "prediction_session_label"  # which of this session's runs is picked
+SOURCE_AUTO_KEY = "prediction_source_auto"  # the source was chosen for the student
 
 
 @dataclass(frozen=True)
@@ -46,14 +54,26 @@ class ActiveModel:
 def select_session_model(label: str) -> None:
     """Make a model that just arrived from the studio the one the page predicts with."""
     st.session_state[SOURCE_KEY] = "session"
+    st.session_state[SOURCE_AUTO_KEY] = True
     st.session_state[SESSION_LABEL_KEY] = label
+    stop_following(SESSION_LABEL_KEY)
+
+
+def source_picked() -> None:
+    st.session_state[SOURCE_AUTO_KEY] = False
 
 
 def render_model_source() -> ActiveModel | None:
-    """The model picker; returns the model to use, or None after saying how to get one."""
-    if SOURCE_KEY not in st.session_state:
-        st.session_state[SOURCE_KEY] = "session" if session_models() else "quick"
-    source = kept_choice("Model", SOURCES, SOURCE_KEY)
+    """The model picker; returns the model to use, or None after saying how to get one.
+
+    Until the student picks a source by hand, a run trained in this session (anywhere,
+    while this page was closed too) is preferred to the quick model.
+    """
+    state = st.session_state
+    if SOURCE_KEY not in state or state.get(SOURCE_AUTO_KEY):
+        state[SOURCE_KEY] = "session" if session_models() else "quick"
+        state[SOURCE_AUTO_KEY] = True
+    source = kept_choice("Model", SOURCES, SOURCE_KEY, on_change=source_picked)
     if source == "session":
         return _session_model()
     if source == "upload":
@@ -128,9 +148,15 @@ def _session_model() -> ActiveModel | None:
             st.page_link(str(training.path), label="Open the Training studio", icon=training.icon)
         return None
     labels = [model.label for model in models]
+    by_hand = follow_newest(SESSION_LABEL_KEY, labels)
     label = st.selectbox(
-        "Run", labels, index=len(labels) - 1, key=SESSION_LABEL_KEY, persist_state=KEEP
+        "Run",
+        labels,
+        key=SESSION_LABEL_KEY,
+        on_change=picked_by_hand,
+        args=(SESSION_LABEL_KEY, labels[-1]),
     )
+    st.caption(shown_run_note(label, labels[-1], by_hand))
     entry = find_session_model(label)
     if entry is None:
         return None

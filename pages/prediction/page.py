@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.data import DATASETS
 from dashboard.engine_start import warm_up_engine
+from dashboard.page_toolbar import page_toolbar
 from dashboard.session_models import find_session_model
 from dashboard.settings import show_link_problems
 from dashboard.studio_runs import collect_finished
@@ -24,13 +25,15 @@ arrived = collect_finished()  # a studio run that ended while the student was on
 if arrived is not None and find_session_model(arrived.label) is not None:
     select_session_model(arrived.label)
     st.toast(f"{arrived.label} finished training: predictions now use its model.")
-show_link_problems(SETTINGS.sync_from_link())
+opened = SETTINGS.sync_from_link()
+page_toolbar(SETTINGS)
+show_link_problems(opened)
 
-st.subheader("1 · The model")
+st.header("1 · The model")
 model = render_model_source()
 class_names = model.class_names if model is not None else DATASETS["mnist"].class_names
 
-st.subheader("2 · The image and the answer")
+st.header("2 · The image and the answer")
 input_column, output_column = st.columns([1, 1.25], gap="large")
 with input_column:
     kind, image, true_label = render_image_input(
@@ -38,14 +41,14 @@ with input_column:
     )
 output_area = output_column.container()  # filled last: the answer needs the preprocessed image
 
-st.subheader("3 · What the model sees")
+st.header("3 · What the model sees")
 options = render_preprocessing_switches(kind)
 processed = render_stages(image, options)
 with output_area:
     render_answer(kind, image, processed, model, true_label)
 
 if kind != "pick":
-    st.subheader("4 · Your class test set")
+    st.header("4 · Your class test set")
     render_class_test_set(processed, true_label, options, model, class_names)
 
 SETTINGS.write_link()

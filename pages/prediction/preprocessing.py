@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from core.preprocess import Preprocessed, PreprocessOptions, from_dataset_image, preprocess
@@ -55,17 +57,21 @@ def render_stages(image: InputImage | None, options: PreprocessOptions) -> Prepr
     """Every step from the image to the 28 x 28 model input, side by side."""
     if image is None:
         return None
+    if image.kind == "drawing" and options.invert == "auto":
+        options = replace(options, invert="never")  # the canvas is white on black already
     processed = (
         from_dataset_image(image.dataset_image)
         if image.dataset_image is not None
-        else preprocess(image.gray, options)
+        else preprocess(image.gray, options, image.shrunk_from)
     )
     stage_columns = st.columns(max(len(processed.stages), 3))
     for column, stage in zip(stage_columns, processed.stages):
-        column.image(framed(stage.image), width=140)
+        column.image(framed(stage.image), width=140, alt=f"the {stage.name} stage")
         column.caption(f"**{stage.name}**: {stage.note}")
     if processed.inverted:
         st.caption(
             "The paper was lighter than the ink, so the image was inverted: MNIST is white on black."
         )
+    elif image.kind == "drawing" and options.invert == "never":
+        st.caption("The canvas is white ink on black, as MNIST is: a drawing is never inverted.")
     return processed

@@ -18,6 +18,7 @@ from core.scratch import (
     flatten_images,
     forward_steps,
 )
+from dashboard.formula import formula
 from dashboard.settings import KEEP
 from pages.scratch.figures import picture_figure, probabilities_figure
 from pages.scratch.latex import latex_matrix
@@ -55,11 +56,11 @@ def render_forward_tab(
         st.error(f"Cannot show the forward pass: {error}.")
         return
     probabilities = arrays["y"][0]
-    st.latex(
+    formula(
         r"a_1 = x W_1 + b_1,\quad z_1 = h(a_1),\quad a_2 = z_1 W_2 + b_2,\quad "
         r"y = \operatorname{softmax}(a_2),\quad L = -\log y_{\text{true}}"
     )
-    st.latex(rf"\text{{hidden activation }} h:\quad {ACTIVATIONS[net.activation_name].formula}")
+    formula(rf"\text{{hidden activation }} h:\quad {ACTIVATIONS[net.activation_name].formula}")
     picture, table = st.columns([1, 2])
     picture.plotly_chart(
         picture_figure(
@@ -93,20 +94,20 @@ def render_warm_up() -> None:
             "Before the two-layer net: a single layer with the tutorial's weights. "
             "Scores p = x W, probabilities softmax(p), loss −log of the true class's probability."
         )
-        st.latex(
+        formula(
             rf"x = {latex_matrix(SIMPLE_INPUT)},\quad W = {latex_matrix(simple.W)},\quad "
             rf"t = {latex_matrix(SIMPLE_TARGET, 0)}"
         )
-        st.latex(
+        formula(  # two lines: on one, 1280 px cut it off
             rf"p = xW = {latex_matrix(scores)},\quad "
-            rf"\operatorname{{softmax}}(p) = {latex_matrix(softmax(scores))},\quad "
-            rf"L = {simple.loss(SIMPLE_INPUT, SIMPLE_TARGET):.4f}"
+            rf"\operatorname{{softmax}}(p) = {latex_matrix(softmax(scores))}"
         )
-        st.latex(
+        formula(rf"L = {simple.loss(SIMPLE_INPUT, SIMPLE_TARGET):.4f}")
+        formula(
             r"\frac{\partial L}{\partial W} \approx \frac{L(W + h) - L(W - h)}{2h} = "
             + latex_matrix(simple.numerical_gradient(SIMPLE_INPUT, SIMPLE_TARGET))
         )
-        st.latex(
+        formula(
             r"\frac{\partial L}{\partial W} = x^{\top}(\operatorname{softmax}(p) - t) = "
             + latex_matrix(simple.gradient(SIMPLE_INPUT, SIMPLE_TARGET))
         )

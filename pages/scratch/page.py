@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.data import DATASETS, OFFLINE_DEFAULT, DatasetError, load_dataset
 from dashboard.engine_start import warm_up_engine
+from dashboard.page_toolbar import page_toolbar
 from dashboard.settings import KEEP, show_link_problems
 from pages.scratch.check_tab import render_check_tab
 from pages.scratch.forward_tab import render_forward_tab
@@ -18,7 +19,9 @@ st.markdown(
     "**nudging** every weight up and down (slow, but obviously right) and by "
     "**backpropagation** (the chain rule, fast). Both agree; only one is usable for training."
 )
-show_link_problems(SETTINGS.sync_from_link())
+opened = SETTINGS.sync_from_link()
+page_toolbar(SETTINGS)
+show_link_problems(opened)
 
 dataset_name = st.columns([1, 2])[0].selectbox(
     "Data set",

@@ -22,7 +22,7 @@ SETTINGS = PageSettings(
         Setting("scratch_example", 0, "test picture", kind=WHOLE, low=0),
         Setting(
             "scratch_check_hidden",
-            10,
+            50,  # the tutorial's 784-50-10 (the check runs on the engine, with Stop)
             "hidden units of the checked net",
             kind=WHOLE,
             low=1,

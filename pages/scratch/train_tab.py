@@ -94,6 +94,8 @@ def render_train_tab(train_size: int, test_size: int, info: DatasetInfo, dataset
             st.success(
                 f"{word}: {meta['label']}, {done_steps:,} iterations in {snapshot.seconds:.1f} s."
             )
+            if snapshot.result is not None and snapshot.result.iterations > 0:
+                accuracy_headline(snapshot.result.test_accuracy)
         epochs, losses = snapshot.series.get("epochs", []), snapshot.series.get("loss", [])
         if epochs:
             chart, table = st.columns([3, 2])
@@ -118,6 +120,24 @@ def render_train_tab(train_size: int, test_size: int, info: DatasetInfo, dataset
             st.rerun()  # the other tabs now show the new weights; polling stops
 
     training_panel()
+
+
+def accuracy_headline(test_accuracy: float) -> None:
+    """The run's final test accuracy, up front, beside the number the tutorial printed."""
+    ours, tutorial = st.columns(2)
+    ours.metric(
+        "Final test accuracy",
+        f"{test_accuracy:.4f}",
+        delta=f"{test_accuracy - TUTORIAL_TEST_ACCURACY:+.4f} against the tutorial",
+        delta_color="off",
+        border=True,
+    )
+    tutorial.metric(
+        "The tutorial printed",
+        f"{TUTORIAL_TEST_ACCURACY}",
+        help="Saito's two-layer net after 10 000 iterations on MNIST (its last epoch line).",
+        border=True,
+    )
 
 
 def render_run_settings(train_size: int) -> TrainConfig:

@@ -38,10 +38,18 @@ def choice_box(label: str, key: str, titles: Mapping[str, str]) -> str:
 
 def preset_box() -> None:
     """Pick a preset, read where it comes from, load it onto the settings."""
-    with st.container(border=True):
-        preset = choice_box("Preset", "train_preset", PRESET_TITLES)
+    with st.container(border=True):  # across the tab: the tutorials' titles are long
+        pick, load = st.columns([4, 1], vertical_alignment="bottom")
+        with pick:
+            preset = choice_box("Preset", "train_preset", PRESET_TITLES)
+        load.button(
+            "Load preset",
+            on_click=load_preset,
+            args=(preset,),
+            key="train_load_preset",
+            width="stretch",
+        )
         st.caption(PRESETS[preset].source)
-        st.button("Load preset", on_click=load_preset, args=(preset,), key="train_load_preset")
 
 
 def settings_widgets() -> None:

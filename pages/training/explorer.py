@@ -68,19 +68,19 @@ def explorer_view(dataset: str) -> None:
     )
     left, right = st.columns([1, 2])
     with left:
-        st.subheader("Labels")
+        st.header("Labels")
         st.dataframe(pd.DataFrame({"label": range(len(names)), "class": names}), hide_index=True)
     with right:
-        st.subheader("The images as tensors")
+        st.header("The images as tensors")
         st.dataframe(tensor_facts(x_train), hide_index=True)
         st.caption(
             "Pixels arrive as whole numbers 0…255; models here read floats 0…1. "
             "A dense layer sees each image as one row of 784 numbers; a CNN keeps 28x28."
         )
-    st.subheader("Images per class")
+    st.header("Images per class")
     counts = np.bincount(y_train, minlength=len(names))
     st.plotly_chart(class_counts_figure(counts, names), key="train_class_counts")
-    st.subheader("The mean image of each class")
+    st.header("The mean image of each class")
     st.image(
         [enlarge(image) for image in mean_images(x_train, y_train, len(names))],
         caption=list(names),

@@ -79,11 +79,22 @@ def curves_figure(series: dict[str, list], title: str = "") -> go.Figure:
     return go.Figure({"data": traces, "layout": layout}, _validate=VALIDATE)
 
 
+def overlay_metric(runs: list[tuple[str, dict[str, list]]]) -> tuple[str, str]:
+    """The one accuracy every run has: validation when all have it, else training."""
+
+    def has(series, name):
+        values = series.get(name, [])
+        return bool(values) and not all(np.isnan(values))
+
+    if all(has(series, "epoch_val_accuracy") for _, series in runs):
+        return "epoch_val_accuracy", "validation accuracy"
+    return "epoch_accuracy", "training accuracy (not every run has a validation split)"
+
+
 def overlay_figure(runs: list[tuple[str, dict[str, list]]]) -> go.Figure:
-    """Several runs' curves on one chart: training loss, and validation accuracy per epoch."""
-    figure = make_subplots(
-        rows=1, cols=2, subplot_titles=("training loss", "validation accuracy (train if none)")
-    )
+    """Several runs' curves on one chart: training loss, and one accuracy, named, per epoch."""
+    metric, metric_title = overlay_metric(runs)
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("training loss", metric_title))
     for index, (label, series) in enumerate(runs):
         color = RUN_COLORS[index % len(RUN_COLORS)]
         figure.add_trace(
@@ -98,13 +109,10 @@ def overlay_figure(runs: list[tuple[str, dict[str, list]]]) -> go.Figure:
             row=1,
             col=1,
         )
-        accuracy = series.get("epoch_val_accuracy", [])
-        if not accuracy or all(np.isnan(accuracy)):
-            accuracy = series.get("epoch_accuracy", [])
         figure.add_trace(
             go.Scatter(
                 x=series.get("epoch", []),
-                y=accuracy,
+                y=series.get(metric, []),
                 mode="lines+markers",
                 name=label,
                 line={"color": color},
@@ -117,6 +125,13 @@ def overlay_figure(runs: list[tuple[str, dict[str, list]]]) -> go.Figure:
     figure.update_xaxes(title_text="epoch")
     figure.update_layout(height=360, margin={"t": 50}, legend={"orientation": "h", "y": -0.25})
     return figure
+
+
+def every_class(class_names: tuple[str, ...]) -> dict:
+    """An axis that labels every class: digit names would otherwise be read as numbers and
+    ticked every other one, and long Fashion names thinned out."""
+    names = list(class_names)
+    return {"type": "category", "tickmode": "array", "tickvals": names, "ticktext": names}
 
 
 def confusion_figure(counts: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
@@ -132,8 +147,8 @@ def confusion_figure(counts: np.ndarray, class_names: tuple[str, ...]) -> go.Fig
         )
     )
     figure.update_layout(
-        xaxis_title="predicted",
-        yaxis_title="true",
+        xaxis={**every_class(class_names), "title": {"text": "predicted"}},
+        yaxis={**every_class(class_names), "title": {"text": "true"}},
         yaxis_autorange="reversed",
         height=480,
         margin={"t": 20},
@@ -151,14 +166,20 @@ def per_class_figure(accuracies: np.ndarray, class_names: tuple[str, ...]) -> go
         )
     )
     figure.update_layout(
-        yaxis_title="test accuracy", yaxis_range=[0, 1.08], height=320, margin={"t": 20}
+        xaxis=every_class(class_names),
+        yaxis_title="test accuracy",
+        yaxis_range=[0, 1.08],
+        height=320,
+        margin={"t": 20},
     )
     return figure
 
 
 def class_counts_figure(counts: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
     figure = go.Figure(go.Bar(x=list(class_names), y=counts, text=counts, textposition="outside"))
-    figure.update_layout(yaxis_title="training images", height=300, margin={"t": 20})
+    figure.update_layout(
+        xaxis=every_class(class_names), yaxis_title="training images", height=300, margin={"t": 20}
+    )
     return figure
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 from core.engine.settings import setting_problems
 from dashboard import class_studio, studio_runs
 from dashboard.engine_start import warm_up_engine
+from dashboard.page_toolbar import page_toolbar
 from dashboard.settings import show_link_problems
 from pages.training.explorer import explorer_view
 from pages.training.inside_tab import inside_tab
@@ -25,6 +26,7 @@ studio_runs.collect_finished()  # a run that ended while this page was not looki
 for problem in setting_problems():
     st.warning(problem)
 opened = SETTINGS.sync_from_link()
+page_toolbar(SETTINGS)
 show_link_problems(opened)
 preset_for_link(opened)
 class_studio.apply_assignment(SETTINGS)  # a class experiment: this student's value, a banner

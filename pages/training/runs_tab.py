@@ -40,5 +40,5 @@ def runs_tab() -> None:
         selected = ledger_view(studio_runs.runs())
         if selected:
             overlay_view(selected)
-    st.subheader("Tutorial presets")
+    st.header("Tutorial presets")
     st.dataframe(tutorial_rows(studio_runs.runs()), hide_index=True)

@@ -13,7 +13,7 @@ from dashboard import class_studio, studio_runs
 from pages.training.controls import preset_box, settings_widgets
 from pages.training.figures import curves_figure
 from pages.training.settings import SETTINGS, config_from_state, preset_of, settings_of
-from pages.training.views import live_view, run_summary
+from pages.training.views import SAWTOOTH, live_view, run_summary
 
 
 def first_run_text(config: TrainConfig) -> str:
@@ -112,14 +112,15 @@ def latest_run() -> None:
         link = SETTINGS.link_query(settings_of(last.config))
         class_studio.send_run_button(last, link, key=f"class_send_{last.number}")
         st.plotly_chart(curves_figure(last.series, f"Run {last.number}"), key="last_curves")
+        st.caption(SAWTOOTH)
     else:
         st.info(first_run_text(config_from_state()))
 
 
 def train_tab() -> None:
+    preset_box()
     settings_column, live_column = st.columns([1, 2], gap="large")
     with settings_column:
-        preset_box()
         settings_widgets()
     with live_column:
         run_buttons()

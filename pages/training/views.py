@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.data import load_dataset
+from core.data import load_dataset, spec_for
 from core.engine import QUEUED, RUNNING
 from core.engine.cost import duration_text
 from core.ledger import ledger_csv
@@ -110,6 +110,14 @@ def run_summary(run: Run) -> None:
         )
 
 
+# The status and the scores first: at 1280 px the ledger's last columns need a scroll, and
+# the status was the one out of sight. The CSV keeps the ledger's own order.
+LEDGER_ORDER = (
+    "run", "status", "test acc", "val acc", "train acc", "data set", "model", "learning rate",
+    "schedule", "batch size", "epochs", "optimizer", "parameters", "s/epoch", "seed",
+)  # fmt: skip
+
+
 def ledger_view(all_runs: list[Run]) -> list[Run]:
     """The ledger table; returns the runs whose rows are selected (for the overlay)."""
     table = pd.DataFrame([run.row for run in all_runs])
@@ -119,6 +127,7 @@ def ledger_view(all_runs: list[Run]) -> list[Run]:
         on_select="rerun",
         selection_mode="multi-row",
         key="train_ledger_table",
+        column_order=LEDGER_ORDER,
     )
     st.download_button(
         "Download the ledger (CSV)",
@@ -130,10 +139,23 @@ def ledger_view(all_runs: list[Run]) -> list[Run]:
     return [all_runs[index] for index in event.selection.rows]
 
 
+SAWTOOTH = (
+    "The thin line is Keras' running mean over the batches of the epoch so far: it starts "
+    "again at each epoch, so a curve that improves within epochs looks like a saw."
+)
+
+
 def overlay_view(selected: list[Run]) -> None:
+    datasets = list(dict.fromkeys(spec_for(run.config.dataset).title for run in selected))
+    if len(datasets) > 1:
+        st.warning(
+            f"These runs learned different data sets ({', '.join(datasets)}): their losses "
+            "and accuracies are not comparable. Select runs of one data set to compare them."
+        )
     st.plotly_chart(
         overlay_figure([(run.label, run.series) for run in selected]), key="train_overlay"
     )
+    st.caption(SAWTOOTH.replace("The thin line", "The training loss"))
 
 
 def inside_view(run: Run) -> None:

@@ -427,3 +427,34 @@ def test_a_one_pixel_strip_within_the_area_is_refused_by_its_side():
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 5_000_000  # refused from the header, before a pixel is unpacked
+
+
+def test_a_shrunk_photo_keeps_its_size_to_be_told():
+    """Issue 15: a 600 x 800 photo is worked on at 420 x 560; its own size is kept too."""
+    from core.preprocess import load_photo
+
+    photo = load_photo(png_bytes(np.zeros((800, 600), dtype=np.uint8)))
+    assert photo.original_size == (600, 800) and photo.gray.shape == (560, 420)
+    assert photo.shrunk
+    assert not load_photo(png_bytes(np.zeros((100, 50), dtype=np.uint8))).shrunk
+
+
+def test_drawing_warnings_name_a_dot_a_tiny_drawing_and_pieces_apart():
+    """Issue 15: the cases the model reads badly each get their sentence; a stroke none."""
+    from core.preprocess import drawing_warnings
+
+    def ink(*boxes):
+        canvas = np.zeros((280, 280), dtype=np.float32)
+        for top, bottom, left, right in boxes:
+            canvas[top:bottom, left:right] = 1
+        return canvas
+
+    [dot] = drawing_warnings(ink((130, 150, 130, 150)))
+    assert dot.startswith("Very little ink")
+    [tiny] = drawing_warnings(ink((120, 160, 125, 130), (120, 125, 110, 130), (155, 160, 110, 130)))
+    assert tiny.startswith("The drawing is small (20 x 40 px")
+    [apart] = drawing_warnings(ink((10, 90, 10, 25), (190, 270, 255, 270)))
+    assert apart.startswith("The ink is in pieces far apart")
+    assert drawing_warnings(ink((40, 240, 128, 150))) == []
+    assert drawing_warnings(ink((40, 140, 100, 115), (140, 240, 100, 115))) == []  # one piece
+    assert drawing_warnings(np.zeros((280, 280), dtype=np.float32)) == []

@@ -35,8 +35,10 @@ def test_only_the_first_rates_run():
 
 def test_a_click_on_the_plot_becomes_the_start():
     """The clicked point, rounded to 0.01, is the new start; clicks off the box are ignored."""
-    clicked = {"points": [{"x": -2.4999, "y": 1.0001, "curve_number": 9}]}
+    clicked = {"points": [{"x": -2.4999, "y": 1.0001, "curve_number": 0}]}
     assert start_from_click(clicked, "bowl") == (-2.5, 1.0)
-    assert start_from_click({"points": [{"x": 7.0, "y": 0.0}]}, "bowl") is None
+    assert start_from_click({"points": [{"x": 7.0, "y": 0.0, "curve_number": 0}]}, "bowl") is None
+    # the loss curve beside the contours: step 3 at f − min 2 is no start (3, 2)
+    assert start_from_click({"points": [{"x": 3, "y": 2.0, "curve_number": 5}]}, "bowl") is None
     assert start_from_click({"points": []}, "bowl") is None
     assert start_from_click(None, "bowl") is None

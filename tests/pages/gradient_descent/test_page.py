@@ -40,7 +40,16 @@ def plots(app: AppTest) -> int:
 def contour(app: AppTest) -> dict:
     """The contour plot's figure as sent to the browser (after the η strip on a bowl)."""
     charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-    return next(chart for chart in charts if chart["data"][0].get("type") == "contour")
+    return next(chart for chart in charts if chart.get("frames"))
+
+
+def exit_labels(app: AppTest) -> list[str]:
+    """The contour's notes where a path left the plot (beside the subplot titles)."""
+    notes = contour(app)["layout"]["annotations"]
+    return [note["text"] for note in notes if "left the plot" in note["text"]]
+
+
+PLOTS = 2  # on screen at first: the η regime strip, and the paths with their loss
 
 
 def test_opens_on_the_tutorial_bowl():
@@ -48,7 +57,7 @@ def test_opens_on_the_tutorial_bowl():
     app = open_lab()
     assert "SGD: converged: within tolerance from step 39" in texts(app.success)
     assert "SGD with η = 0.1: monotone." in texts(app.markdown)
-    assert plots(app) == 6  # regime strip, contour, 3-D, loss, field, error vs h
+    assert plots(app) == PLOTS  # the 3-D view, the field and error vs h open on demand
     assert not app.error
 
 
@@ -70,7 +79,7 @@ def test_divergence_is_reported_with_its_step():
     app.select_slider(key="gd_lr").set_value(10.0).run()
     assert not app.exception
     assert "diverged at step 5" in texts(app.error)
-    assert plots(app) == 6
+    assert plots(app) == PLOTS
 
 
 def test_eta_one_on_the_bowl_is_a_bounded_oscillation_not_a_success():
@@ -100,8 +109,7 @@ def test_eta_just_past_one_is_diverged_although_no_coordinate_blew_up():
     )
     assert "descending" not in message
     # |x1| = 4 * 1.02^k passes the box's 5 at k = 12
-    annotations = [note["text"] for note in contour(app)["layout"]["annotations"]]
-    assert annotations == ["left the plot at step 12<br>diverged at step 59"]
+    assert exit_labels(app) == ["left the plot at step 12<br>diverged at step 59"]
 
 
 def test_fewer_steps_just_past_one_say_diverging():
@@ -116,8 +124,7 @@ def test_fewer_steps_just_past_one_say_diverging():
 def test_bound_divergence_marks_where_the_path_left_the_plot():
     """η = 1.5 on the bowl: x <- -2x leaves the box at step 1 and passes 1e6 at step 18."""
     app = open_lab(gd_lr=1.5)
-    annotations = [note["text"] for note in contour(app)["layout"]["annotations"]]
-    assert annotations == ["left the plot at step 1<br>diverged at step 18"]
+    assert exit_labels(app) == ["left the plot at step 1<br>diverged at step 18"]
     assert "diverged at step 18: a coordinate passed ±1e+06" in texts(app.error)
 
 
@@ -153,7 +160,7 @@ def test_compare_optimizers_table():
     table = app.dataframe[0].value
     assert list(table["run"]) == ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]
     sgd = table.iloc[0]
-    assert sgd["steps to f − min ≤ 1e-6"] == 39  # 25 * 0.64^k <= 1e-6 first at k = 39
+    assert sgd["steps to f − min ≤ 1e-6"] == "39"  # 25 * 0.64^k <= 1e-6 first at k = 39
     np.testing.assert_allclose([sgd["final x0"], sgd["final x1"]], [0, 0], atol=1e-12)
 
 
@@ -161,7 +168,7 @@ def test_compare_learning_rates_marks_the_diverging_one():
     """Several η for SGD on one plot: 1.5 diverges at step 18, the others do not."""
     app = open_lab(gd_mode="rates", gd_rates="0.1, 0.7, 1.5")
     table = app.dataframe[0].value
-    assert list(table["η"]) == [0.1, 0.7, 1.5]
+    assert list(table["η"]) == ["0.1", "0.7", "1.5"]
     assert list(table["outcome"])[2].startswith("diverged at step 18: a coordinate passed")
     assert "SGD, η=1.5: diverged at step 18" in texts(app.error)
     assert len(app.error) == 1  # the others are in the table, not repeated
@@ -184,7 +191,7 @@ def test_bad_learning_rates_keep_the_last_picture(rates, message):
     assert message in texts(app.error)
     assert "the plots show the last valid run" in texts(app.info)
     assert app.dataframe[0].value.equals(table)
-    assert plots(app) == charts == 5  # contour, 3-D, loss, field, error vs h
+    assert plots(app) == charts == 1  # paths and loss (each line has its own η: no strip)
 
 
 @pytest.mark.parametrize(
@@ -227,7 +234,7 @@ def test_zero_steps_is_refused_and_the_last_run_stays():
     assert not app.exception
     assert "Steps must be at least 1, got 0." in texts(app.error)
     assert "SGD: converged" in texts(app.success)
-    assert plots(app) == 6
+    assert plots(app) == PLOTS
 
 
 def test_huge_steps_are_capped_and_said_so():
@@ -258,7 +265,7 @@ def test_non_finite_start_from_a_link():
     assert app.number_input(key="gd_x0").value == -3.0
     assert not app.error
     assert "SGD: converged: within tolerance from step 39" in texts(app.success)
-    assert plots(app) == 6
+    assert plots(app) == PLOTS
 
 
 def test_start_off_the_plot_from_a_link_gets_the_surface_start():
@@ -278,7 +285,7 @@ def test_a_bad_value_on_the_first_visit_draws_the_default_run():
     assert "Choose at least one optimizer to compare." in texts(app.error)
     assert "meanwhile the plots show the default run" in texts(app.info)
     assert "SGD: converged: within tolerance from step 39" in texts(app.success)
-    assert plots(app) == 6
+    assert plots(app) == PLOTS
 
 
 @pytest.mark.parametrize(
@@ -384,8 +391,9 @@ def test_every_setting_has_its_widget():
     assert set(WIDGETS) == {setting.key for setting in SETTINGS}
     app = open_lab(gd_mode="optimizers")
     assert widget_value(app, "gd_optimizers") == SETTINGS["gd_optimizers"].default
+    assert widget_value(app, "gd_lr") == SETTINGS["gd_lr"].default
     app.radio(key="gd_mode").set_value("rates").run()  # the rest of the mode widgets
-    for key in set(WIDGETS) - {"gd_optimizers", "gd_mode"}:
+    for key in set(WIDGETS) - {"gd_optimizers", "gd_mode", "gd_lr"}:
         assert widget_value(app, key) == SETTINGS[key].default
 
 
@@ -424,7 +432,7 @@ def test_a_bad_link_value_of_each_kind_gets_one_sentence_and_the_default(link, r
     assert not app.info  # nothing to fix: the page runs the default (1.02 blows up)
     errors = texts(app.error).splitlines()
     assert all(error.startswith("SGD, η=1.02: diverged at step 30") for error in errors), errors
-    assert plots(app) >= 5
+    assert contour(app)["frames"]  # the paths and their loss still draw
 
 
 @pytest.mark.parametrize("repeats", [1000, 400])
@@ -508,3 +516,62 @@ def test_a_new_link_in_the_same_session_is_opened():
     assert app.selectbox(key="gd_surface").value == "rosenbrock"
     assert (app.number_input(key="gd_x0").value, app.number_input(key="gd_x1").value) == (-1.5, 2)
     assert app.select_slider(key="gd_lr").value == 0.001
+
+
+def test_the_paths_open_on_their_last_step_and_step_in_the_browser():
+    """Issue 15: 'Step shown' started at 0 and each step was a rerun. The figure now opens
+    on the final point, and its slider and ▶ play are animation frames (no rerun)."""
+    app = open_lab()
+    figure = contour(app)
+    [slider] = figure["layout"]["sliders"]
+    assert slider["active"] == len(slider["steps"]) - 1 == 100
+    assert [frame["name"] for frame in figure["frames"]] == [str(k) for k in range(101)]
+    assert all(step["method"] == "animate" for step in slider["steps"])
+    [play, pause] = figure["layout"]["updatemenus"][0]["buttons"]
+    assert (play["label"], play["method"], play["args"][0]) == ("▶ play", "animate", None)
+    marker = figure["data"][figure["frames"][-1]["traces"][0]]
+    np.testing.assert_allclose([marker["x"][0], marker["y"][0]], 0.8**100 * np.array([-3, 4]))
+    step_10 = figure["frames"][10]["data"][0]
+    np.testing.assert_allclose([step_10["x"][0], step_10["y"][0]], 0.8**10 * np.array([-3, 4]))
+
+
+def test_the_3d_view_the_field_and_error_against_h_are_drawn_on_demand():
+    """Issue 15: six figures redrew on every η (the WebGL surface for seconds). The 3-D
+    view, the field and the error-vs-h plot are drawn only while their expander is open."""
+    app = open_lab()
+    assert plots(app) == PLOTS
+    app.session_state["gd_views_open"] = True  # what a click on the expander does
+    app.run()
+    kinds = [json.loads(chart.proto.spec)["data"][0]["type"] for chart in app.get("plotly_chart")]
+    assert "surface" in kinds and plots(app) == PLOTS + 2
+    app.session_state["gd_h_open"] = True
+    app.run()
+    assert plots(app) == PLOTS + 3
+
+
+def test_the_eta_slider_hides_when_each_run_has_its_own():
+    """Issue 15: comparing learning rates, the η slider did nothing but was still there."""
+    app = open_lab(gd_mode="rates")
+    assert not app.get("select_slider")
+    assert "Each line runs with its own η" in texts(app.caption)
+    app.radio(key="gd_mode").set_value("optimizers").run()
+    assert app.select_slider(key="gd_lr").value == 0.1
+
+
+def test_compared_rates_print_as_typed_and_no_cell_says_none():
+    """Issue 15: η printed as 0.0000000001 and 'steps to 1e-6' as a raw None."""
+    app = open_lab(gd_mode="rates", gd_rates="1e-10, 0.1")
+    table = app.dataframe[0].value
+    assert list(table["η"]) == ["1e-10", "0.1"]
+    assert list(table["steps to f − min ≤ 1e-6"]) == ["never", "39"]
+    assert not table.isna().any().any()
+    assert "None" not in table.astype(str).to_numpy()
+
+
+def test_a_tiny_eta_says_the_point_does_not_visibly_move():
+    """Issue 15: at η = 1e-10 the page said 'x ← (1)·x: it slides straight down'."""
+    app = open_lab(gd_lr=1e-10)
+    assert (
+        "**SGD with η = 1e-10: monotone.** x ← (1 − 2e-10)·x per step: each step covers only "
+        "2e-10 of the way to the minimum, so the point does not visibly move."
+    ) in texts(app.markdown)

@@ -394,8 +394,7 @@ def test_sse_section_shows_why_ce_trains_a_confident_wrong_answer():
     """q(true) = 0.001: the SSE gradient on the logits is tiny, the CE one is not."""
     app = open_lab({"section": "sse", "n": "2", "p": "1,0", "q": "0.001,0.999", "base": "e"})
     shown = metrics(app)
-    ce_value, ce_unit = shown["Gradient ‖∂CE/∂z‖"].split(" ")
-    assert float(ce_value) > 1.4 and ce_unit == "nats"  # z has no unit: nats per unit of z
+    assert float(shown["Gradient ‖∂CE/∂z‖"]) > 1.4  # ‖y − t‖: no unit (issue 15)
     assert float(shown["Gradient ‖∂SSE/∂z‖"]) < 0.01  # SSE has no unit
     assert len(app.get("plotly_chart")) == 2
 
@@ -545,3 +544,20 @@ def test_bad_logits_give_a_message():
     type_into(app, "logits", "1, two, 3")
     assert "logits: 'two' is not a number" in messages(app.error)
     assert_kept_last_result(app, "Largest probability", "0.6652")
+
+
+def test_the_lottery_names_its_outcomes_win_and_lose():
+    """Issue 15: the lottery's two classes were '0' and '1'."""
+    app = click(open_lab(), PRESETS["lottery"].label)
+    assert list(app.table[0].value["class"]) == ["win", "lose"]
+    assert app.selectbox(key="names").value == "outcomes"
+
+
+def test_the_gradient_norm_has_no_unit():
+    """Issue 15: ‖∂CE/∂z‖ was printed in nats (or bits): y − t is a difference of
+    probabilities, so its length is a plain number, the same in every base."""
+    app = click(open_lab(), PRESETS["tutorial_wrong"].label)
+    natural = metrics(app)["Gradient ‖∂CE/∂z‖"]
+    assert natural.replace(".", "").isdigit(), natural
+    app.segmented_control(key="base").set_value("2").run()
+    assert metrics(app)["Gradient ‖∂CE/∂z‖"] == natural

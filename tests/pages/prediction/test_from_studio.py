@@ -61,3 +61,44 @@ def test_a_run_waits_in_the_server_queue_and_shows_its_place(real_data_dir):
     app.session_state["train_job"].job.join(120)
     app.run()
     assert app.session_state["session_models"][0].label == "run 1 · Softmax regression on MNIST"
+
+
+def train_in_the_studio(app: AppTest) -> None:
+    """Train one small run on the studio page and wait there until it is collected."""
+    app.switch_page(STUDIO).run()
+    for key, value in QUICK_SOFTMAX.items():
+        app.session_state[key] = value
+    app.button(key="train_start").click().run()
+    app.session_state["train_job"].job.join(120)
+    app.run()
+    assert not app.exception, [error.value for error in app.exception]
+
+
+def captions(app: AppTest) -> str:
+    return " ".join(caption.value for caption in app.caption)
+
+
+@pytest.mark.slow  # trains three softmax regressions
+def test_prediction_follows_the_newest_run_trained_elsewhere(real_data_dir):
+    """Issue 15: Prediction kept run 1 after a better run 2 finished in the studio. It
+    predicts with the newest finished run and says which; one picked by hand stays."""
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    app.query_params["prediction_input"] = "pick"
+    app.switch_page(PREDICTION).run()
+    assert app.segmented_control(key="prediction_source").value == "quick"  # no run yet
+    train_in_the_studio(app)
+    app.switch_page(PREDICTION).run()
+    assert app.segmented_control(key="prediction_source").value == "session"
+    assert app.selectbox(key="prediction_session_label").value.startswith("run 1 ·")
+
+    train_in_the_studio(app)
+    app.switch_page(PREDICTION).run()
+    assert not app.exception, [error.value for error in app.exception]
+    assert app.selectbox(key="prediction_session_label").value.startswith("run 2 ·")
+    assert "the newest finished run" in captions(app)
+
+    app.selectbox(key="prediction_session_label").select_index(0).run()  # run 1, by hand
+    train_in_the_studio(app)
+    app.switch_page(PREDICTION).run()
+    assert app.selectbox(key="prediction_session_label").value.startswith("run 1 ·")
+    assert "picked by hand; the newest is run 3 ·" in captions(app)

@@ -53,6 +53,13 @@ def finish_check(app: AppTest, timeout: float = 120) -> AppTest:
     return app.run()
 
 
+def test_the_gradient_check_defaults_to_the_tutorials_784_50_10():
+    """Issue 15: the text says the tutorial checks 784-50-10, the box said 10 units."""
+    app = open_scratch()
+    assert app.number_input(key="scratch_check_hidden").value == 50
+    assert "784-50-10" in " ".join(str(markdown.value) for markdown in app.markdown)
+
+
 def test_forward_pass_lists_every_array_with_its_shape_and_formula(real_data_dir):
     """Tab 1 on one MNIST picture: x 1×784 through W1, a1, z1, W2, a2 to y 1×10, and the maths."""
     app = open_scratch()
@@ -162,6 +169,12 @@ def test_short_training_fills_the_table_and_draws_the_hidden_weights():
     assert len(lines) == 6  # epochs of 14 iterations: 0, 14, 28, 42, 56, then the end
     assert all(line.startswith("train acc, test acc | ") for line in lines)
     assert any(success.value.startswith("Done: run 1") for success in app.success)
+    # issue 15: the tutorial's number up front, beside this run's
+    shown = {metric.label: metric.value for metric in app.metric}
+    assert shown["The tutorial printed"] == "0.9454"
+    assert float(shown["Final test accuracy"]) == pytest.approx(
+        app.session_state["scratch_job"].snapshot().result.test_accuracy, abs=5e-5
+    )
     assert "The net you trained: run 1" in captions(app)
     assert "showing 50 of 50 units" in captions(app)
 

@@ -16,6 +16,7 @@ from dashboard import studio_runs as training_state
 from dashboard.session_models import MAX_SESSION_MODELS, SessionModel
 from dashboard.text import plain
 from pages.training.settings import preset_of
+from pages.training.views import SAWTOOTH
 from tests.conftest import ROOT
 from tests.core.engine.helper_tasks import busy_engine
 
@@ -486,3 +487,47 @@ def test_two_tabs_of_one_browser_get_one_run_between_them(real_data_dir):
     set_settings(second, **TINY)
     wait_for_run(press(second, "train_start"))  # the browser's run ended: a new one may go
     assert list(ledger(second)["status"]) == ["done"]
+
+
+@pytest.mark.slow  # trains three small softmax runs
+def test_look_inside_follows_the_newest_run_unless_one_was_picked(real_data_dir):
+    """Issue 15: Look inside stayed on run 1 after run 2 finished. It shows the newest
+    finished run and says so; a run picked by hand stays, with a note naming the newest.
+    The overlay of runs on two data sets warns, and names the one accuracy it plots."""
+    app = open_studio()
+    set_settings(app, **TINY)
+    wait_for_run(press(app, "train_start"))
+    assert app.selectbox(key="train_inside_run").value == 1
+    assert SAWTOOTH in texts(app.caption)  # under the curves: why the loss saws within epochs
+    wait_for_run(press(app, "train_start"))
+    assert app.selectbox(key="train_inside_run").value == 2
+    assert "Showing run 2, the newest finished run" in " ".join(
+        texts(tab(app, "Look inside").caption)
+    )
+
+    app.selectbox(key="train_inside_run").select(1).run()  # picked by hand
+    set_settings(app, train_dataset="digits")
+    wait_for_run(press(app, "train_start"))
+    assert app.selectbox(key="train_inside_run").value == 1
+    assert SAWTOOTH in texts(app.caption)  # under the curves: why the loss saws within epochs
+    assert "Showing run 1, picked by hand; the newest is run 3." in " ".join(
+        texts(tab(app, "Look inside").caption)
+    )
+
+    # the status in sight at 1280 px: right after the run number (it was the last column)
+    assert list(app.dataframe(key="train_ledger_table").proto.column_order)[:2] == [
+        "run",
+        "status",
+    ]
+    app.session_state["train_ledger_table"] = {"selection": {"rows": [0, 2], "columns": []}}
+    app.run()
+    assert any("different data sets (MNIST, Digits" in text for text in texts(app.warning))
+    titles = [note["text"] for note in chart(app, "train_overlay")["layout"]["annotations"]]
+    assert titles == ["training loss", "validation accuracy"]
+
+
+def test_the_ledger_shows_every_column_status_first():
+    from core.ledger import COLUMNS
+    from pages.training.views import LEDGER_ORDER
+
+    assert sorted(LEDGER_ORDER) == sorted(COLUMNS) and LEDGER_ORDER[:2] == ("run", "status")
