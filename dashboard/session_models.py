@@ -3,7 +3,7 @@
 Kept in st.session_state (one list per browser session) as the bytes of their .keras
 files, bounded so a class of students cannot fill the server's memory; the oldest model
 is dropped first. A page that predicts turns the bytes into a Keras model once
-(`checked_model`), cached per server process.
+(`checked_model`), shared in the server process while a session uses it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
+from weakref import WeakValueDictionary
 
 import streamlit as st
 
@@ -45,31 +46,47 @@ def find_session_model(label: str) -> SessionModel | None:
     return next((model for model in session_models() if model.label == label), None)
 
 
-MAX_LOADED_MODELS = 16  # Keras models kept loaded in this process, most recently used kept
-_loaded: OrderedDict[str, object] = OrderedDict()
+IN_USE_KEY = "_session_models_in_use"  # the loaded models this session predicts with
+IN_USE_PER_SESSION = 2  # a session holds at most this many loaded (the last ones it used)
+# Loaded models, shared by every session of this process that uses the same file (the quick
+# model, above all), and held only by those sessions: when the last of them ends (see
+# dashboard/session_reaper.py) its model is freed.
+_loaded: WeakValueDictionary[str, object] = WeakValueDictionary()
 _loaded_lock = Lock()
 
 
 def checked_model(model_bytes: bytes):
     """The model of a .keras file, loaded and checked once per server process.
 
-    Every session predicting with the same model (the quick model, above all) shares one
-    loaded copy; the least recently used is dropped past MAX_LOADED_MODELS. Imports
+    Every session predicting with the same model shares one loaded copy, which lives as
+    long as a session holds it (a session holds its last IN_USE_PER_SESSION). Imports
     TensorFlow. Raises core.model_check.ModelCheckError for a file that is not a model.
     """
     from core.model_check import load_model_bytes
 
     digest = hashlib.sha256(model_bytes).hexdigest()
     with _loaded_lock:
-        if digest in _loaded:
-            _loaded.move_to_end(digest)
-            return _loaded[digest]
-    checked = load_model_bytes(model_bytes)
-    with _loaded_lock:
-        _loaded[digest] = checked
-        while len(_loaded) > MAX_LOADED_MODELS:
-            _loaded.popitem(last=False)
+        checked = _loaded.get(digest)
+    if checked is None:
+        loaded = load_model_bytes(model_bytes)
+        with _loaded_lock:
+            checked = _loaded.setdefault(digest, loaded)
+    _hold(digest, checked)
     return checked
+
+
+def _hold(digest: str, checked) -> None:
+    in_use = st.session_state.setdefault(IN_USE_KEY, OrderedDict())
+    in_use[digest] = checked
+    in_use.move_to_end(digest)
+    while len(in_use) > IN_USE_PER_SESSION:
+        in_use.popitem(last=False)
+
+
+def loaded_model_count() -> int:
+    """Models loaded in this process right now (held by a session)."""
+    with _loaded_lock:
+        return len(_loaded)
 
 
 # --- following the newest run ------------------------------------------------------------
