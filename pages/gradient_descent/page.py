@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from core.descent import compare
 from core.surfaces import get_surface
 from dashboard.page_toolbar import page_toolbar
 from dashboard.settings import show_link_problems
@@ -15,9 +14,8 @@ from pages.gradient_descent.controls import (
     start_at_click,
 )
 from pages.gradient_descent.inputs import read_request
+from pages.gradient_descent.results import TOLERANCE, run
 from pages.gradient_descent.settings import SETTINGS, open_link
-
-TOLERANCE = 1e-6  # "steps to f − min ≤ 1e-6" in the comparison table
 
 opened = open_link()  # a link's values (or the defaults) into the widgets' state
 st.title("Gradient-descent lab")
@@ -28,20 +26,6 @@ st.caption(
 page_toolbar(SETTINGS)
 show_link_problems(opened)
 draw_controls()
-
-
-@st.cache_data(max_entries=16, show_spinner=False)  # up to ~2 MB each at 10 000 steps
-def run(request):
-    return compare(
-        request.surface,
-        request.start,
-        list(request.runs),
-        request.steps,
-        request.gradient,
-        request.h,
-        request.hyper,
-        TOLERANCE,
-    )
 
 
 @st.fragment

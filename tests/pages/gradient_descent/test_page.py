@@ -575,3 +575,19 @@ def test_a_tiny_eta_says_the_point_does_not_visibly_move():
         "**SGD with η = 1e-10: monotone.** x ← (1 − 2e-10)·x per step: each step covers only "
         "2e-10 of the way to the minimum, so the point does not visibly move."
     ) in texts(app.markdown)
+
+
+def test_the_shared_results_cache_is_bounded_in_bytes():
+    """Issue 17: links with many optimizers and 10 000 steps once held ~1 GB each in the
+    results cache shared by every session; it is bounded in bytes as well as entries."""
+    from pages.gradient_descent import results
+
+    for start in ("-1.5", "-1.4", "-1.3"):
+        open_lab(
+            gd_mode="optimizers",
+            gd_optimizers="sgd,momentum,nesterov,adagrad,rmsprop,adam",
+            gd_steps=str(MAX_STEPS),
+            gd_x0=start,
+        )
+    assert results.run.cache_entries() >= 1
+    assert results.run.cache_bytes() <= results.RESULTS_CACHE_BYTES
