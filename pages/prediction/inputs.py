@@ -132,12 +132,18 @@ def render_photo() -> InputImage | None:
     return InputImage("photo", loaded.gray, None, None, name, shrunk_from=loaded.original_size)
 
 
+NO_IMAGE_KEY = "prediction_pick_no_image"  # a class asked for that the test set lacks
+
+
 def _random_index(labels: np.ndarray, wanted_class: int | None) -> None:
     """Button callback: runs before the number input is drawn, so it may set its value."""
     rng = np.random.default_rng()
     candidates = (
         np.arange(len(labels)) if wanted_class is None else np.flatnonzero(labels == wanted_class)
     )
+    if len(candidates) == 0:  # a small test set may hold no image of a class
+        st.session_state[NO_IMAGE_KEY] = wanted_class
+        return
     st.session_state[INDEX_KEY] = int(rng.choice(candidates))
 
 
@@ -165,6 +171,9 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
         _, (x_test, y_test), info = load_dataset(dataset)
     except DatasetError as error:
         st.error(f"{error} Choose Digits (offline), which needs no download.")
+        return None
+    if len(x_test) == 0:
+        st.info(f"{info.title} has no test images on this server: draw or upload an image.")
         return None
     if not 0 <= st.session_state.get(INDEX_KEY, 0) < len(x_test):
         st.warning(
@@ -201,6 +210,9 @@ def render_pick(model_dataset: str | None) -> InputImage | None:
         args=(y_test, wanted),
         width="stretch",
     )
+    missing = st.session_state.pop(NO_IMAGE_KEY, None)
+    if missing is not None:
+        st.info(f"{info.title}'s test images hold no {info.class_names[missing]}: pick another.")
     label = int(y_test[index])
     description = f"{info.title} test image {index}, labelled {info.class_names[label]}"
     return InputImage(

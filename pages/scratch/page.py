@@ -37,6 +37,13 @@ except DatasetError as error:
     st.info(f"Choose '{DATASETS[OFFLINE_DEFAULT].title}' above: it needs no download.")
     SETTINGS.write_link()
     st.stop()
+if len(x_train) == 0 or len(x_test) == 0:
+    st.info(
+        f"{info.title} on this server has {len(x_train):,} training and {len(x_test):,} test "
+        "images: this page needs some of both. Choose another data set above."
+    )
+    SETTINGS.write_link()
+    st.stop()
 
 trained = st.session_state.get(TRAINED_KEY)
 forward_tab, check_tab, train_tab, weights_tab = st.tabs(

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.data import DATASETS, DatasetError, how_to_get, load_dataset
+from core.data import DATASETS, DatasetError, how_to_get, load_dataset, show_server_paths
 from core.training import scale_images
 from pages.training.figures import class_counts_figure, enlarge
 
@@ -40,8 +40,17 @@ def tensor_facts(images: np.ndarray) -> pd.DataFrame:
     )
 
 
+SAMPLE_SIZE = 20  # images in the explorer's sample
+
+
 def mean_images(images: np.ndarray, labels: np.ndarray, classes: int) -> list[np.ndarray]:
-    return [images[labels == k].mean(axis=0).astype(np.uint8) for k in range(classes)]
+    """Each class's mean image; black for a class the data set holds no image of."""
+    return [
+        images[labels == k].mean(axis=0).astype(np.uint8)
+        if np.any(labels == k)
+        else np.zeros(images.shape[1:], dtype=np.uint8)
+        for k in range(classes)
+    ]
 
 
 def explorer_view(dataset: str) -> None:
@@ -55,12 +64,18 @@ def explorer_view(dataset: str) -> None:
     names = info.class_names
     st.caption(
         f"{spec.title}: {len(x_train):,} training and {len(x_test):,} test images, "
-        f"loaded from {info.source.label} ({info.source.location})."
+        f"loaded from {info.source.label}"
+        # the server's folders are for whoever runs it, not the class (DASHBOARD_SHOW_PATHS)
+        + (f" ({info.source.location})." if show_server_paths() else ".")
     )
+    if len(x_train) == 0:
+        st.info(f"{spec.title} has no training images on this server: nothing to show.")
+        return
     seed = st.columns([1, 4])[0].number_input(
         "Sample seed", 0, 10_000, 0, key="train_explorer_seed"
     )
-    chosen = np.random.default_rng(int(seed)).choice(len(x_train), size=20, replace=False)
+    shown = min(SAMPLE_SIZE, len(x_train))  # a small data set shows all it has
+    chosen = np.random.default_rng(int(seed)).choice(len(x_train), size=shown, replace=False)
     st.image(
         [enlarge(x_train[index]) for index in chosen],
         caption=[f"{y_train[index]}: {names[y_train[index]]}" for index in chosen],
@@ -83,6 +98,8 @@ def explorer_view(dataset: str) -> None:
     st.header("The mean image of each class")
     st.image(
         [enlarge(image) for image in mean_images(x_train, y_train, len(names))],
-        caption=list(names),
+        caption=[
+            name if np.any(y_train == k) else f"{name} (no images)" for k, name in enumerate(names)
+        ],
         width=84,
     )
