@@ -16,6 +16,11 @@ import pytest
 
 from core.data import DATA_DIR_VARIABLE
 
+# tests never write the repository's var/ (the class database, the saved quick model); a
+# server a test starts gets a fresh state folder of its own unless one was given
+STATE_DIR_GIVEN = os.environ.get("DASHBOARD_STATE_DIR")
+os.environ.setdefault("DASHBOARD_STATE_DIR", tempfile.mkdtemp(prefix="dashboard-tests-state-"))
+
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -87,7 +92,7 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
     if found is not None:
         env.setdefault(DATA_DIR_VARIABLE, str(found))
     # the class board's SQLite file: a fresh folder per server, never the repository's var/
-    env.setdefault("DASHBOARD_STATE_DIR", tempfile.mkdtemp(prefix="dashboard-state-"))
+    env["DASHBOARD_STATE_DIR"] = STATE_DIR_GIVEN or tempfile.mkdtemp(prefix="dashboard-state-")
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
         "--server.port", str(port),

@@ -2,6 +2,7 @@
 
 import pytest
 
+from core import quick_model
 from core.engine import DONE
 from core.model_check import load_model_bytes
 from core.models import describe_model
@@ -9,6 +10,7 @@ from core.presets import PRESETS, QUICK_MODEL
 from core.quick_model import (
     QUICK_CONFIG,
     existing_quick_model_job,
+    forget_quick_model,
     quick_model_job,
     trained_quick_model,
 )
@@ -51,3 +53,20 @@ def test_shared_job_trains_a_model_above_97_percent(real_data_dir, monkeypatch):
     _, keras_accuracy = checked.model.evaluate(x_test / 255.0, y_test, verbose=0)
     assert quick.test_accuracy == pytest.approx(keras_accuracy, abs=1e-4)
     assert checked.gives_probabilities
+
+    # another server process, or the next start: the model comes from the state folder,
+    # without a run on the trainers
+    quick_model._saved, quick_model._job = None, None
+    kept = trained_quick_model()
+    assert existing_quick_model_job() is None
+    assert kept.test_accuracy == quick.test_accuracy and kept.model_bytes == quick.model_bytes
+    forget_quick_model()
+    assert trained_quick_model() is None and not quick_model.saved_path().exists()
+
+
+def test_a_damaged_saved_model_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_STATE_DIR", str(tmp_path))
+    monkeypatch.setattr(quick_model, "_saved", None)
+    quick_model.saved_path().parent.mkdir(parents=True)
+    quick_model.saved_path().write_bytes(b"not a pickle")
+    assert trained_quick_model() is None

@@ -52,7 +52,10 @@ def test_a_run_waits_in_the_server_queue_and_shows_its_place(real_data_dir):
             app.session_state[key] = value
         app.button(key="train_start").click().run()
         assert not app.exception, [error.value for error in app.exception]
-        [waiting] = [info.value for info in app.info if "server's queue" in info.value]
+        shown = [element.value for element in (*app.error, *app.info)]
+        waiting = [text for text in shown if "server's queue" in text]
+        assert len(waiting) == 1, shown
+        [waiting] = waiting
         assert waiting.startswith(
             "Run 1 is waiting for a free trainer: position 1 in the server's queue. Every "
             "trainer is busy with another student's run. It should start in about "
