@@ -77,8 +77,8 @@ def largest_allowed_check(x_train, y_train) -> None:
     check, estimate = timed_check(50, x_train, y_train, pictures, repeats=21)
     print(
         f"scratch.largest_allowed_check: {check.numerical_seconds:.2f} s (784-50-10 on "
-        f"{pictures} pictures, the page's cap; estimated {estimate:.2f} s beforehand; blocks "
-        "the page that long)"
+        f"{pictures} pictures, the page's cap; estimated {estimate:.2f} s beforehand; on an "
+        "engine worker: the page stays live, with progress and Stop)"
     )
 
 
