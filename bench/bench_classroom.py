@@ -97,19 +97,26 @@ def describe(processes: int) -> str:
 # --- the class ----------------------------------------------------------------------------------
 
 
-async def warm_up(url: str, mix: Mix, record: Record) -> None:
-    """What a teacher does before the class: the engine up, the quick model trained."""
-    if mix.trainers:
-        tab = students.new_tab(url, "warm-up", record)
-        await tab.open("training")
-        await students.train_once(tab, record, "fast_softmax")
-        record.trainings.clear()
-        await tab.close()
-    if mix.prediction:
-        tab = students.new_tab(url, "warm-up", record)
-        await tab.open("prediction", students.pick_link(random.Random(0)))
-        await students.ensure_quick_model(tab)
-        await tab.close()
+async def warm_up(url: str, mix: Mix, record: Record, processes: int) -> None:
+    """What a teacher does before the class: each of its pages once in every process (the
+    imports, data and quick model a process keeps: "RSS before" is measured after this),
+    the engine up, the quick model trained."""
+    pages = [*(MATH_PAGES if mix.math else ()), *(["training"] if mix.trainers else [])]
+    pages += ["prediction"] if mix.prediction else []
+    for page in pages:
+        # tabs open at once: the proxy sends each to the process with fewest connections
+        tabs = [students.new_tab(url, "warm-up", record) for _ in range(max(1, processes))]
+        for tab in tabs:
+            query = students.pick_link(random.Random(0)) if page == "prediction" else ""
+            await tab.open(page, query)
+        if page == "training":
+            await students.train_once(tabs[0], record, "fast_softmax")
+            record.trainings.clear()
+        if page == "prediction":
+            for tab in tabs:
+                await students.ensure_quick_model(tab)
+        for tab in tabs:
+            await tab.close()
 
 
 async def run_class(url: str, mix: Mix, seconds: float, record: Record, seed: int = 1) -> None:
@@ -203,7 +210,7 @@ def scenario(
     record = Record()
     server = make_server(processes).start()
     try:
-        asyncio.run(warm_up(server.url, mix, record))
+        asyncio.run(warm_up(server.url, mix, record, processes))
         warm_problems = record.error_count
         sampler = Sampler(server.web_pids, server.engine_pids, every=1.0)
         before_rss = sampler.web_rss()
