@@ -9,7 +9,7 @@ HOST ?= localhost
 # the same resolution for every machine the lock is used on (Linux, x86_64 or aarch64 wheels)
 LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28
 
-.PHONY: run test test-fast lint format bench lock clean
+.PHONY: run serve-class test test-fast lint format bench bench-classroom lock clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -26,6 +26,14 @@ $(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(HOST)
+
+# a class from PROCESSES streamlit processes behind HAProxy (Debian's haproxy package) with one
+# training engine; README "Running a class". SERVE_CLASS_ARGS: e.g. --scheduler, --also (other
+# machines), --workers (python -m deploy.serve_class --help)
+PROCESSES ?= 2
+SERVE_CLASS_ARGS ?=
+serve-class: $(VENV)/.runtime-installed
+	$(BIN)/python -m deploy.serve_class --processes $(PROCESSES) --host $(HOST) --port $(PORT) $(SERVE_CLASS_ARGS)
 
 # everything: lint, unit tests, AppTests, real training, the browser suite (CI runs this)
 test: $(VENV)/.runtime-installed $(VENV)/.dev-installed
@@ -48,6 +56,11 @@ format: $(VENV)/.dev-installed
 
 bench: $(VENV)/.runtime-installed $(VENV)/.dev-installed
 	$(BIN)/python -m bench
+
+# the classroom load benchmark's default scenarios (1 student, 30 on the math pages, the class,
+# the live panel's CPU per tick; ~25 min, each bounded); BENCH_CLASSROOM_ARGS picks others
+bench-classroom: $(VENV)/.runtime-installed $(VENV)/.dev-installed
+	$(BIN)/python -m bench classroom
 
 # after editing requirements*.txt: resolve every transitive dependency, with hashes
 lock: $(VENV)/.dev-installed

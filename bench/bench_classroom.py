@@ -97,19 +97,26 @@ def describe(processes: int) -> str:
 # --- the class ----------------------------------------------------------------------------------
 
 
-async def warm_up(url: str, mix: Mix, record: Record) -> None:
-    """What a teacher does before the class: the engine up, the quick model trained."""
-    if mix.trainers:
-        tab = students.new_tab(url, "warm-up", record)
-        await tab.open("training")
-        await students.train_once(tab, record, "fast_softmax")
-        record.trainings.clear()
-        await tab.close()
-    if mix.prediction:
-        tab = students.new_tab(url, "warm-up", record)
-        await tab.open("prediction", students.pick_link(random.Random(0)))
-        await students.ensure_quick_model(tab)
-        await tab.close()
+async def warm_up(url: str, mix: Mix, record: Record, processes: int) -> None:
+    """What a teacher does before the class: each of its pages once in every process (the
+    imports, data and quick model a process keeps: "RSS before" is measured after this),
+    the engine up, the quick model trained."""
+    pages = [*(MATH_PAGES if mix.math else ()), *(["training"] if mix.trainers else [])]
+    pages += ["prediction"] if mix.prediction else []
+    for page in pages:
+        # tabs open at once: the proxy sends each to the process with fewest connections
+        tabs = [students.new_tab(url, "warm-up", record) for _ in range(max(1, processes))]
+        for tab in tabs:
+            query = students.pick_link(random.Random(0)) if page == "prediction" else ""
+            await tab.open(page, query)
+        if page == "training":
+            await students.train_once(tabs[0], record, "fast_softmax")
+            record.trainings.clear()
+        if page == "prediction":
+            for tab in tabs:
+                await students.ensure_quick_model(tab)
+        for tab in tabs:
+            await tab.close()
 
 
 async def run_class(url: str, mix: Mix, seconds: float, record: Record, seed: int = 1) -> None:
@@ -203,7 +210,7 @@ def scenario(
     record = Record()
     server = make_server(processes).start()
     try:
-        asyncio.run(warm_up(server.url, mix, record))
+        asyncio.run(warm_up(server.url, mix, record, processes))
         warm_problems = record.error_count
         sampler = Sampler(server.web_pids, server.engine_pids, every=1.0)
         before_rss = sampler.web_rss()
@@ -252,6 +259,9 @@ def print_figures(name, record: Record, warm_problems: int, start, end, observed
     errors = record.error_count - warm_problems
     top = "; ".join(f"{count} x {text}" for text, count in record.problems.most_common(4))
     say(f"{name}.errors: {errors}" + (f" ({top})" if top else ""))
+    shown = "; ".join(f"{count} x {text}" for text, count in record.errors_shown.most_common(4))
+    say(f"{name}.error_messages_shown: {sum(record.errors_shown.values())}"
+        + (f" ({shown})" if shown else "") + " (st.error sentences the pages drew)")  # fmt: skip
     if record.trainings:
         finished = [t for t in record.trainings if t.result is not None]
         waits = [t.queue_wait for t in record.trainings if t.queue_wait is not None]
@@ -279,17 +289,24 @@ def print_figures(name, record: Record, warm_problems: int, start, end, observed
 # --- the live panel's CPU per tick ---------------------------------------------------------------
 
 
+# 100 short epochs: the live curves hold their full 400 points after 10 (40 points an epoch)
+FULL_CURVES_RUN = (
+    "train_family=softmax&train_optimizer=sgd&train_learning_rate=0.05&train_batch_size=20"
+    "&train_epochs=100&train_subset_size=2200&train_validation_split=0.1"
+)
+FULL_CURVES = r"epoch (1[2-9]|[2-9]\d)/100"  # past epoch 10: the curves are at their limit
+
+
 async def tick_cost(url: str, sampler: Sampler, panels: int, seconds: float) -> dict:
     """Open `panels` studio tabs on long runs, let their curves fill, then measure the web
     processes' CPU over `seconds` of ticking, per tick answered."""
     record = Record()
     tabs = [students.new_tab(url, "training", record) for _ in range(panels)]
     for tab in tabs:
-        await tab.open("training", students.LONG_RUN)
+        await tab.open("training", FULL_CURVES_RUN)
         await tab.click("train_start", "train")
     for tab in tabs:
-        await tab.wait_for("", 0, 300, kinds=("progress",))
-    await asyncio.sleep(20)  # the curves reach the live panel's point limit
+        await tab.wait_for(FULL_CURVES, 0, 300, kinds=("progress",))
     ticks_before = len(record.answers.get(("training", "tick"), []))
     received = sum(tab.bytes_received for tab in tabs)
     start = sampler.mark()
@@ -309,18 +326,24 @@ async def tick_cost(url: str, sampler: Sampler, panels: int, seconds: float) -> 
         "ticks_per_second": ticks / (end.at - start.at),
         "kb_per_tick": sent / 1024 / max(1, ticks),
         "tick": record.answers.get(("training", "tick"), []),
-        "problems": record.error_count,
+        "problems": record.error_count + sum(record.errors_shown.values()),
         "load": end.load,
     }
 
 
 def live_panel(baseline: str, panels: int = 2, seconds: float = 30, quiet: bool = True) -> None:
-    """Server CPU of one live-panel tick: the code before (`baseline`) and this checkout."""
+    """Server CPU of one live-panel tick: the code before (`baseline`) and this checkout.
+
+    Measured on one web process with the engine in processes of its own (serve-class), so
+    the figure is the web server's work for a tick: with `make run` the LocalCluster's
+    scheduler shares the web process, and its work for the runs (progress arriving from
+    the workers, heartbeats) would count too, ticks or not.
+    """
     results = {}
     for label, root in (("before", export_commit(baseline)), ("after", ROOT)):
         if quiet:
             wait_for_quiet()
-        server = make_server(0, root).start()
+        server = make_server(1, root).start()
         try:
             sampler = Sampler(server.web_pids, server.engine_pids)
             idle_start = sampler.mark()

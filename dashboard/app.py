@@ -6,6 +6,10 @@ from pathlib import Path
 # `streamlit run` puts only dashboard/ on the path; pages import core and dashboard.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+# Whole before any page draws: Plotly looks pandas up in sys.modules without importing it,
+# and with a class arriving at once one session's figure met another's half-done import
+# ("partially initialized module 'pandas'"). Here every session's first run waits for it.
+import pandas  # noqa: E402, F401
 import streamlit as st  # noqa: E402
 
 from dashboard.classroom import render_push_banner  # noqa: E402

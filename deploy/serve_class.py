@@ -61,12 +61,31 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
+def free_ports(count: int, host: str = "127.0.0.1") -> int:
+    """A first port whose next `count` ports are free too (for the streamlit processes)."""
+    while True:
+        first = free_port(host)
+        if first + count < 65536 and all(_port_free(first + i, host) for i in range(count)):
+            return first
+
+
+def _port_free(port: int, host: str) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def find_haproxy() -> str:
     for name in HAPROXY:
         found = shutil.which(name) or (name if Path(name).exists() else None)
         if found:
             return found
-    raise ServeError("HAProxy is not installed: `apt-get install haproxy` (make serve-class does)")
+    raise ServeError(
+        "HAProxy is not installed: `apt-get install haproxy` (Debian's package; .ci/run does)"
+    )
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, seconds: float) -> None:
@@ -105,6 +124,10 @@ class ClassServer:
     def url(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "localhost") else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def admin_socket(self) -> Path:
+        return self.run_dir / "haproxy.sock"
 
     @property
     def stats_url(self) -> str:
@@ -151,7 +174,8 @@ class ClassServer:
             self._spawn(
                 "scheduler",
                 [dask, "scheduler", "--host", bind, "--port", str(port), "--no-dashboard"],
-                dask_environment(),
+                # the scheduler unpickles the tasks too: it imports core, like the workers
+                {**dask_environment(), "PYTHONPATH": str(self.app_root)},
             )
         )
         workers = self.workers or workers_setting()[0]
@@ -220,6 +244,7 @@ class ClassServer:
         return Template(CONFIG.read_text()).substitute(
             bind=f"{self.host if self.host != 'localhost' else '127.0.0.1'}:{self.port}",
             stats=f"127.0.0.1:{self.stats_port}",
+            admin_socket=str(self.admin_socket),
             servers=servers,
         )
 
@@ -232,6 +257,30 @@ class ClassServer:
             raise ServeError(f"HAProxy refused {config}: {checked.stderr.decode()[-300:]}")
         self.proxy = self._spawn("haproxy", [haproxy, "-db", "-f", str(config)], {})
         wait_until_healthy(self.url, self.proxy, 30)
+
+    # --- the proxy's view --------------------------------------------------------------------
+
+    def process_counters(self) -> dict[str, dict[str, str]]:
+        """HAProxy's counters per streamlit process (p1, p2, ...): stot is its sessions so far."""
+        import csv
+
+        with urllib.request.urlopen(self.stats_url, timeout=5) as response:
+            rows = csv.DictReader(response.read().decode().lstrip("# ").splitlines())
+            return {
+                row["svname"]: row
+                for row in rows
+                if row["pxname"] == "streamlit" and row["svname"] not in ("BACKEND", "FRONTEND")
+            }
+
+    def command(self, line: str) -> str:
+        """One command of HAProxy's runtime API (e.g. "shutdown sessions server streamlit/p1")."""
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.connect(str(self.admin_socket))
+            sock.sendall(line.encode() + b"\n")
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        return b"".join(chunks).decode()
 
     # --- stopping ------------------------------------------------------------------------------
 

@@ -58,6 +58,29 @@ def real_data_dir() -> Path:
     return found
 
 
+def missing(message: str) -> None:
+    """Something a test needs is not on this machine: a failure in CI (it must be there),
+    a skip elsewhere (a laptop without it)."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def find_haproxy_for_tests() -> str:
+    """Debian's HAProxy (make serve-class's proxy), or `missing`."""
+    from deploy.serve_class import ServeError, find_haproxy
+
+    try:
+        return find_haproxy()
+    except ServeError as error:
+        missing(str(error))
+
+
+@pytest.fixture(scope="session")
+def haproxy() -> str:
+    return find_haproxy_for_tests()
+
+
 @pytest.fixture(autouse=True)
 def _real_data_for_pages(monkeypatch):
     # Pages and AppTests find the real data when the machine has it, like `make run`.
@@ -145,10 +168,7 @@ def find_chromium() -> str | None:
 def browser_type_launch_args(browser_type_launch_args):
     executable = find_chromium()
     if executable is None:
-        message = "no Chromium: install Debian's chromium or run `playwright install chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("no Chromium: install Debian's chromium or run `playwright install chromium`")
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_FLAGS}
 
 

@@ -65,7 +65,9 @@ class Tab:
     """A browser tab on the dashboard at `base_url`, through a proxy or not.
 
     `on_answer(what, seconds)` is called for every request answered, `on_problem(text)` for
-    an exception drawn in the page, an unanswered request or a lost connection.
+    an exception drawn in the page, an unanswered request or a lost connection, and
+    `on_error_shown(text)` for an st.error the page draws (a sentence for the student:
+    told apart from problems, but counted).
     """
 
     def __init__(
@@ -74,10 +76,12 @@ class Tab:
         on_answer: Callable[[str, float], None] = lambda what, seconds: None,
         on_problem: Callable[[str], None] = lambda text: None,
         answer_seconds: float = ANSWER_SECONDS,
+        on_error_shown: Callable[[str], None] = lambda text: None,
     ):
         self.base_url = base_url.rstrip("/")
         self.on_answer = on_answer
         self.on_problem = on_problem
+        self.on_error_shown = on_error_shown
         self.answer_seconds = answer_seconds
         self.page_name = ""
         self.page_hash = ""
@@ -350,6 +354,8 @@ class Tab:
             self.shown.append(Shown(now, kind, body.message))
         elif kind == "alert":
             self.shown.append(Shown(now, kind, body.body, ALERT_FORMATS.get(body.format, "")))
+            if ALERT_FORMATS.get(body.format) == "error":
+                self.on_error_shown(body.body)
         elif kind in ("markdown", "progress", "toast"):
             text = body.body if kind != "progress" else body.text
             self.shown.append(Shown(now, kind, text))

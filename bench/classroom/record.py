@@ -24,6 +24,7 @@ class Training:
 class Record:
     answers: dict[tuple[str, str], list[float]] = field(default_factory=lambda: defaultdict(list))
     problems: Counter = field(default_factory=Counter)
+    errors_shown: Counter = field(default_factory=Counter)  # st.error sentences pages drew
     trainings: list[Training] = field(default_factory=list)
     stops: list[float] = field(default_factory=list)  # Stop click to "stopped" drawn
     students_done: int = 0
@@ -33,6 +34,9 @@ class Record:
 
     def problem(self, page: str, text: str) -> None:
         self.problems[f"{page}: {text}"] += 1
+
+    def error_shown(self, page: str, text: str) -> None:
+        self.errors_shown[f"{page}: {text[:120]}"] += 1
 
     @property
     def error_count(self) -> int:

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.serve_class import ClassServer, free_port, wait_until_healthy
+from deploy.serve_class import ClassServer, free_port, free_ports, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "artifacts" / "bench-classroom"
@@ -101,7 +101,7 @@ class Behind:
         self.server = ClassServer(
             processes=self.processes,
             port=free_port(),
-            first_port=_free_run(self.processes),
+            first_port=free_ports(self.processes),
             workers=self.workers,
             app_root=self.app_root,
             run_dir=LOGS / f"class-{os.getpid()}",
@@ -121,22 +121,3 @@ class Behind:
     @property
     def engine_pids(self) -> list[int]:
         return [process.pid for process in self.server.engine]
-
-
-def _free_run(count: int) -> int:
-    """A first port whose next `count` ports are free."""
-    while True:
-        first = free_port()
-        if all(_port_free(first + offset) for offset in range(count)):
-            return first
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True

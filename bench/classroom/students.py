@@ -104,6 +104,7 @@ def new_tab(base_url: str, page: str, record: Record) -> Tab:
         base_url,
         on_answer=lambda what, seconds: record.answer(page, what, seconds),
         on_problem=lambda text: record.problem(page, text),
+        on_error_shown=lambda text: record.error_shown(page, text),
     )
 
 

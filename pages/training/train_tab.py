@@ -13,7 +13,7 @@ from dashboard import class_studio, studio_runs
 from pages.training.controls import preset_box, settings_widgets
 from pages.training.figures import curves_figure
 from pages.training.settings import SETTINGS, config_from_state, preset_of, settings_of
-from pages.training.views import SAWTOOTH, live_view, run_summary
+from pages.training.views import SAWTOOTH, live_interval, live_view, run_summary
 
 
 def first_run_text(config: TrainConfig) -> str:
@@ -80,8 +80,13 @@ def stop_training() -> None:
     st.toast(f"Stopping run {current.number} at the next batch…")
 
 
-@st.fragment(run_every=0.5)
 def live_panel() -> None:
+    """The live run, redrawn on its own every live_interval(): twice a second while few
+    panels are open in this server process, less often when many are (views.py)."""
+    st.fragment(live_tick, run_every=live_interval())()
+
+
+def live_tick() -> None:
     current = studio_runs.pending()
     if current is None or current.collected:
         return

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.data import load_dataset, spec_for
 from core.engine import QUEUED, RUNNING
@@ -39,8 +43,51 @@ def progress_text(progress: dict) -> str:
     )
 
 
+# The live panels' tick rate. Each tick costs the server process a few ms of its one core
+# (`python -m bench classroom --scenario live` prints how many), so with many panels open
+# in one process each ticks less often: PANELS_AT_FULL_RATE panels tick twice a second
+# (as fast as the worker publishes), 16 once a second, 32 or more every 2 s.
+LIVE_SECONDS = 0.5
+SLOWEST_LIVE_SECONDS = 2.0
+PANELS_AT_FULL_RATE = 8
+PANEL_GONE_SECONDS = 5.0  # a panel that has not ticked for this long is closed
+_panel_ticks: dict[str, float] = {}  # session id -> its live panel's last tick, this process
+_panel_lock = threading.Lock()
+
+
+def live_interval(panels: int | None = None) -> float:
+    """Seconds between two ticks of a live panel, given the panels open (this one included)."""
+    if panels is None:
+        panels = open_panels(besides=_this_session()) + 1
+    return min(SLOWEST_LIVE_SECONDS, LIVE_SECONDS * max(1.0, panels / PANELS_AT_FULL_RATE))
+
+
+def open_panels(besides: str | None = None) -> int:
+    """Live panels of this server process that ticked within the last PANEL_GONE_SECONDS,
+    the session `besides` left out."""
+    now = time.monotonic()
+    with _panel_lock:
+        for session_id, ticked in list(_panel_ticks.items()):
+            if now - ticked > PANEL_GONE_SECONDS:
+                del _panel_ticks[session_id]
+        return sum(session_id != besides for session_id in _panel_ticks)
+
+
+def _this_session() -> str | None:
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else None
+
+
+def _note_tick() -> None:
+    session_id = _this_session()
+    if session_id is not None:
+        with _panel_lock:
+            _panel_ticks[session_id] = time.monotonic()
+
+
 def live_view(current: PendingRun) -> None:
     """One tick of the live panel: queue position, or progress bar and growing curves."""
+    _note_tick()
     snapshot = current.job.snapshot()
     if snapshot.state == QUEUED:
         if snapshot.queue_position:

@@ -19,9 +19,11 @@ LONG_RUN = (
     "&train_epochs=20&train_subset_size=20000"
 )
 
+# the points Plotly drew: its full data, where a curve sent in base64 is decoded (the
+# figure's own data keeps the {dtype, bdata} spec it was given)
 CURVE_POINTS = """() => {
     const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
-    return plot && plot.data ? plot.data[0].x.length : 0;
+    return plot && plot._fullData && plot._fullData[0] ? plot._fullData[0].x.length : 0;
 }"""
 
 
