@@ -8,13 +8,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from core.data import DATA_DIR_VARIABLE
+from deploy.serve_class import wait_until_healthy
 
 # tests never write the repository's var/ (the class database, the saved quick model); a
 # server a test starts gets a fresh state folder of its own unless one was given
@@ -96,17 +95,8 @@ def free_port() -> int:
 
 
 def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not become healthy in {timeout} s")
+    """The server answers /_stcore/health (ServeError if it exits or never does)."""
+    wait_until_healthy(url, process, timeout)
 
 
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
