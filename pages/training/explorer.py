@@ -65,6 +65,7 @@ def explorer_view(dataset: str) -> None:
         [enlarge(x_train[index]) for index in chosen],
         caption=[f"{y_train[index]}: {names[y_train[index]]}" for index in chosen],
         width=84,
+        alt=[f"a training image of class {names[y_train[index]]}" for index in chosen],
     )
     left, right = st.columns([1, 2])
     with left:
@@ -85,4 +86,5 @@ def explorer_view(dataset: str) -> None:
         [enlarge(image) for image in mean_images(x_train, y_train, len(names))],
         caption=list(names),
         width=84,
+        alt=[f"the mean image of class {name}" for name in names],
     )
