@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import screenshot
-from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
+from tests.e2e.helpers import expect_no_exception, grown_margins, open_page, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -118,14 +118,6 @@ def test_sse_section_says_when_cross_entropy_is_infinite(page: Page, app_url):
     whole_page_screenshot(page, "information-sse-infinite")
 
 
-GROWN_MARGINS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(figure => {
-  const drawn = figure._fullLayout._size, asked = figure._fullLayout.margin;
-  const name = [...figure.closest('[class*=st-key-]').classList].find(c => c.startsWith('st-key-'));
-  return ['l', 'r', 't', 'b'].filter(side => drawn[side] !== asked[side])
-    .map(side => `${name}: ${side} ${asked[side]} -> ${drawn[side]}`);
-})"""
-
-
 @pytest.mark.parametrize(
     "view",
     [
@@ -145,4 +137,4 @@ def test_every_figure_is_drawn_once_at_its_own_margins(page: Page, app_url, view
     open_page(page, app_url, view, timeout=FIRST_DRAW)
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=FIRST_DRAW)
     page.wait_for_timeout(1_500)  # a grown margin is a second drawing, after the first
-    assert page.evaluate(GROWN_MARGINS) == []
+    assert grown_margins(page) == []
