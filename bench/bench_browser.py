@@ -14,6 +14,9 @@ Interactions, each a bounded count within a bounded time:
   * a probability edit in the Information lab's p box (typed, Enter), alternating;
   * a section switch in the Information lab (a click on the segmented control).
 Goals (issue 15): η p50 <= 500 ms and p95 <= 1 s; information edit p50 <= 300 ms.
+
+BENCH_APP_ROOT=<checkout> serves another checkout's dashboard/app.py instead (the same
+interactions and labels exist in the code before issue 15: its figures are the "before").
 """
 
 from __future__ import annotations
@@ -27,13 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import (  # noqa: E402 - the e2e suite's server and browser
-    CHROMIUM_FLAGS,
-    find_chromium,
-    free_port,
-    start_server,
-    wait_for_health,
-)
+from tests import conftest as e2e  # noqa: E402 - the e2e suite's server and browser
 
 REPEATS = 20  # interactions measured per kind (after one warm-up each)
 DEADLINE_S = 240  # per kind: stop early rather than run on when the machine is swamped
@@ -163,18 +160,23 @@ def report(name: str, figures: dict[str, list[float]], goal: str) -> None:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    executable = find_chromium()
+    executable = e2e.find_chromium()
     if executable is None:
         print("browser: no Chromium on this machine")
         return
-    port = free_port()
-    server = start_server(port, ROOT / "artifacts" / "streamlit-bench.log")
+    served = Path(os.environ.get("BENCH_APP_ROOT") or ROOT).resolve()
+    e2e.ROOT = served  # start_server runs ROOT/dashboard/app.py from ROOT
+    print(f"browser.app: {served}")
+    port = e2e.free_port()
+    server = e2e.start_server(port, ROOT / "artifacts" / "streamlit-bench.log")
     base = f"http://127.0.0.1:{port}"
     print(f"machine.load_average: {os.getloadavg()[0]:.1f} (1 minute, {os.cpu_count()} cores)")
     try:
-        wait_for_health(base, server)
+        e2e.wait_for_health(base, server)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+            browser = playwright.chromium.launch(
+                executable_path=executable, args=e2e.CHROMIUM_FLAGS
+            )
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             for name, interaction, goal in (
                 ("eta_change", learning_rate, "goal p50 <= 500 ms, p95 <= 1000 ms"),

@@ -44,7 +44,7 @@ def teacher_link(token: str) -> str:
 
 def open_class_form() -> None:
     """For a teacher: a class name, then the join code and the teacher link."""
-    st.subheader("Open a class")
+    st.header("Open a class")  # under the h1: an h3 skipped a heading level (axe)
     st.caption(
         "You get a short join code for the students and a secret teacher link for the "
         "controls. No accounts, no passwords: keep the teacher link to yourself."

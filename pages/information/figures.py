@@ -27,7 +27,9 @@ def _figure(data: list[dict], title: str, x_title: str, y_title: str, **layout) 
     base_layout = {
         "title": {"text": title, "font": {"size": 15}},
         "height": 320,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        # about what Plotly's automargin grows 10 px to for the tick labels and axis titles:
+        # from 10 px every new figure was drawn twice, the second time after growing them
+        "margin": {"l": 72, "r": 16, "t": 60, "b": 68},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
         "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},
@@ -45,6 +47,14 @@ def _figure(data: list[dict], title: str, x_title: str, y_title: str, **layout) 
 
 def _names(names) -> list[str]:
     return [str(name) for name in names]
+
+
+def _class_axis_margin(names) -> dict:
+    """Long class names (Fashion's) are slanted under a half-width figure: room for them
+    below and for the last one's overhang on the right, asked for rather than grown."""
+    if max(len(name) for name in _names(names)) <= 5:
+        return {}
+    return {"margin": {"l": 72, "r": 52, "t": 60, "b": 96}}
 
 
 def distribution_bars(names, p, q=None, p_label="p (truth)", q_label="q (prediction)"):
@@ -71,7 +81,7 @@ def distribution_bars(names, p, q=None, p_label="p (truth)", q_label="q (predict
     title = "p and q for each class" if q is not None else "p for each class"
     return _figure(
         data, title, "class", "probability",
-        xaxis={"type": "category"}, yaxis={"range": [0, 1.05]},
+        xaxis={"type": "category"}, yaxis={"range": [0, 1.05]}, **_class_axis_margin(names),
     )  # fmt: skip
 
 
@@ -229,5 +239,5 @@ def softmax_bars(names, probabilities, at_one, temperature: float):
         )  # fmt: skip
     return _figure(
         data, f"softmax(z / T) at T = {temperature:g}", "class", "probability",
-        xaxis={"type": "category"}, yaxis={"range": [0, 1.05]},
+        xaxis={"type": "category"}, yaxis={"range": [0, 1.05]}, **_class_axis_margin(names),
     )  # fmt: skip

@@ -80,6 +80,7 @@ def explorer_view(dataset: str) -> None:
         [enlarge(x_train[index]) for index in chosen],
         caption=[f"{y_train[index]}: {names[y_train[index]]}" for index in chosen],
         width=84,
+        alt=[f"a training image of class {names[y_train[index]]}" for index in chosen],
     )
     left, right = st.columns([1, 2])
     with left:
@@ -102,4 +103,5 @@ def explorer_view(dataset: str) -> None:
             name if np.any(y_train == k) else f"{name} (no images)" for k, name in enumerate(names)
         ],
         width=84,
+        alt=[f"the mean image of class {name}" for name in names],
     )

@@ -204,7 +204,10 @@ def per_class_figure(accuracies: np.ndarray, class_names: tuple[str, ...]) -> go
 
 
 def class_counts_figure(counts: np.ndarray, class_names: tuple[str, ...]) -> go.Figure:
-    figure = go.Figure(go.Bar(x=list(class_names), y=counts, text=counts, textposition="outside"))
+    figure = go.Figure(
+        # the tallest bar's number sits above the plot area: clipped to it, it was cut in half
+        go.Bar(x=list(class_names), y=counts, text=counts, textposition="outside", cliponaxis=False)
+    )
     figure.update_layout(
         xaxis=every_class(class_names), yaxis_title="training images", height=300, margin={"t": 20}
     )

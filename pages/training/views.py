@@ -250,7 +250,12 @@ def mistakes_gallery(run: Run, result) -> None:
             f"true {names[result.test_labels[index]]} · said {names[guess]} "
             f"({result.test_probabilities[index, guess]:.0%})"
         )
-    st.image([enlarge(test_images[index]) for index in worst], caption=captions, width=110)
+    st.image(
+        [enlarge(test_images[index]) for index in worst],
+        caption=captions,
+        width=110,
+        alt=[f"a misread test image, {caption}" for caption in captions],
+    )
 
 
 def weights_view(run: Run) -> None:
@@ -270,7 +275,12 @@ def weights_view(run: Run) -> None:
     else:
         st.caption("First dense layer: the 28x28 input weights of its first units.")
         captions = [f"unit {index}" for index in range(len(pictures))]
-    st.image([enlarge(diverging_rgb(picture)) for picture in pictures], caption=captions, width=90)
+    st.image(
+        [enlarge(diverging_rgb(picture)) for picture in pictures],
+        caption=captions,
+        width=90,
+        alt=[f"weights picture: {caption}" for caption in captions],
+    )
 
 
 def code_and_model(run: Run) -> None:

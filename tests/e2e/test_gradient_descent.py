@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from pages.gradient_descent.settings import LEARNING_RATES
 from tests.conftest import screenshot
-from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
+from tests.e2e.helpers import expect_no_exception, grown_margins, open_page, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -77,3 +77,14 @@ def test_the_code_that_ran_shows_the_rules_of_the_optimizers_compared(page: Page
     code.nth(1).scroll_into_view_if_needed()
     expect_no_exception(page)
     screenshot(page, "gradient_descent_code_that_ran")
+
+
+@pytest.mark.parametrize("rate", ["0.001", "0.9", "10"])
+def test_the_eta_strip_and_the_paths_are_drawn_once_at_their_own_margins(page: Page, app_url, rate):
+    """Issue 15 (η must redraw in 500 ms): the regime strip under the slider asked for
+    margins its last tick label did not fit, so Plotly drew it again on every η."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, app_url, f"gradient_descent?gd_lr={rate}")
+    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=30_000)  # strip, paths
+    page.wait_for_timeout(1_500)  # a grown margin is a second drawing, after the first
+    assert grown_margins(page) == []

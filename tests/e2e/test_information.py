@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import screenshot
-from tests.e2e.helpers import expect_no_exception, open_page, wait_for_app_run
+from tests.e2e.helpers import expect_no_exception, grown_margins, open_page, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -116,3 +116,25 @@ def test_sse_section_says_when_cross_entropy_is_infinite(page: Page, app_url):
     expect(warning).to_contain_text("the cross-entropy is 16.1181 nats")
     expect_no_exception(page)
     whole_page_screenshot(page, "information-sse-infinite")
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        "information",
+        f"information?section=cross_entropy&names=fashion&n=10&p={ONE_HOT_2}&q={PREDICTION_Q}"
+        "&base=10",
+        "information?section=sse",
+        "information?section=softmax",
+        "information?section=softmax&names=fashion",
+    ],
+)
+def test_every_figure_is_drawn_once_at_its_own_margins(page: Page, app_url, view):
+    """Issue 15 (an edit of p must redraw in 300 ms): from 10 px margins Plotly grew each
+    figure's margins to fit its tick labels and titles, which draws each figure twice on
+    every edit. The margins asked for must already hold them, on every section."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, app_url, view, timeout=FIRST_DRAW)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=FIRST_DRAW)
+    page.wait_for_timeout(1_500)  # a grown margin is a second drawing, after the first
+    assert grown_margins(page) == []

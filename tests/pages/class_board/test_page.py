@@ -44,7 +44,7 @@ def leaderboard(app):
 
 def test_without_a_class_every_page_is_as_before_and_the_board_offers_to_open_one():
     app = open_app()
-    assert "Open a class" in texts(app.subheader)
+    assert "Open a class" in texts(app.header)
     assert "Teacher controls" not in texts(app.subheader)
     studio = open_app(STUDIO)
     assert [item.label for item in studio.button if "class" in item.label.lower()] == []
