@@ -18,7 +18,8 @@ from deploy.serve_class import wait_until_healthy
 # tests never write the repository's var/ (the class database, the saved quick model); a
 # server a test starts gets a fresh state folder of its own unless one was given
 STATE_DIR_GIVEN = os.environ.get("DASHBOARD_STATE_DIR")
-os.environ.setdefault("DASHBOARD_STATE_DIR", tempfile.mkdtemp(prefix="dashboard-tests-state-"))
+TESTS_STATE_DIR = STATE_DIR_GIVEN or tempfile.mkdtemp(prefix="dashboard-tests-state-")
+os.environ["DASHBOARD_STATE_DIR"] = TESTS_STATE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -105,7 +106,8 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
     if found is not None:
         env.setdefault(DATA_DIR_VARIABLE, str(found))
     # the class board's SQLite file: a fresh folder per server, never the repository's var/
-    env["DASHBOARD_STATE_DIR"] = STATE_DIR_GIVEN or tempfile.mkdtemp(prefix="dashboard-state-")
+    if env["DASHBOARD_STATE_DIR"] == TESTS_STATE_DIR and not STATE_DIR_GIVEN:  # not a test's own
+        env["DASHBOARD_STATE_DIR"] = tempfile.mkdtemp(prefix="dashboard-state-")
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
         "--server.port", str(port),
