@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 import socket
@@ -93,6 +94,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def in_own_thread(function, *args):
+    """Run `function(*args)` in a thread of its own: once a browser test has run,
+    pytest-playwright's sync API keeps an event loop running in the test thread, where
+    asyncio.run (and another sync Playwright) cannot start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) -> None:

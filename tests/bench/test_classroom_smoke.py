@@ -6,7 +6,7 @@ import re
 import pytest
 
 from bench import bench_classroom
-from tests.conftest import find_chromium, missing
+from tests.conftest import find_chromium, in_own_thread, missing
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +18,7 @@ def chromium():
 
 
 def test_smoke_run_answers_every_student_without_errors(real_data_dir, chromium, capsys):
-    record = bench_classroom.smoke()
+    record = in_own_thread(bench_classroom.smoke)
     printed = capsys.readouterr().out
 
     for page in ("information", "training", "prediction"):

@@ -15,8 +15,9 @@ def show_browser_id():
 
 
 def test_without_a_cookie_each_session_is_its_own_browser():
-    first = AppTest.from_function(show_browser_id).run()
-    second = AppTest.from_function(show_browser_id).run()
+    # a generous timeout: under a loaded CI machine the default 3 s was not enough
+    first = AppTest.from_function(show_browser_id, default_timeout=60).run()
+    second = AppTest.from_function(show_browser_id, default_timeout=60).run()
     assert first.markdown[0].value != second.markdown[0].value
     assert first.run().markdown[0].value == first.markdown[0].value  # stable in a session
 

@@ -8,7 +8,7 @@ from streamlit import config
 from bench.classroom.protocol import Tab
 from dashboard import session_reaper
 from dashboard.session_reaper import POLL_SECONDS, ended_sessions
-from tests.conftest import ROOT, free_port, start_server, wait_for_health
+from tests.conftest import ROOT, free_port, in_own_thread, start_server, wait_for_health
 
 GRACE = 2
 
@@ -58,6 +58,6 @@ def test_a_closed_tabs_session_is_ended_after_the_grace(short_grace_server):
         await tab.close()
         return first, blip, late
 
-    first, blip, late = asyncio.run(visit())
+    first, blip, late = in_own_thread(asyncio.run, visit())
     assert first and blip == first
     assert late and late != first
