@@ -526,11 +526,8 @@ def upload_model(app: AppTest, name: str, data: bytes) -> AppTest:
     return app
 
 
-@pytest.mark.slow
-def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, session_model):
-    """A good .keras is checked on a worker, then used; a renamed file, a wrong input shape and
-    a model that answers with a dict are refused with reasons, and the good model and the saved
-    drawings stay. File names are outside text: shown plain."""
+def using_a_good_upload(session_model) -> AppTest:
+    """The page with a drawing and saved drawings, predicting with a good uploaded model."""
     app = open_page(
         session={
             "prediction_source": "upload",
@@ -538,7 +535,15 @@ def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, 
             TESTSET_KEY: saved_drawing(),
         }
     )
-    upload_model(app, "good.keras", session_model.model_bytes)
+    return upload_model(app, "good.keras", session_model.model_bytes)
+
+
+@pytest.mark.slow
+def test_uploaded_models_are_checked_and_a_bad_one_keeps_the_good_one(tmp_path, session_model):
+    """A good .keras is checked on a worker, then used; a renamed file, a wrong input shape and
+    a model that answers with a dict are refused with reasons, and the good model and the saved
+    drawings stay. File names are outside text: shown plain."""
+    app = using_a_good_upload(session_model)
     assert plain("good.keras") + ": 7,850 weights, 8,634 multiply-adds per image" in texts(
         app.caption
     )
@@ -572,14 +577,7 @@ def test_a_costly_or_inflating_upload_is_refused_and_the_good_model_stays(tmp_pa
     """Four 256-filter convolutions at full resolution (a billion multiply-adds per image) are
     refused by the worker that loaded them; an archive that would inflate to 50 MB is refused
     from its listing; the good model stays."""
-    app = open_page(
-        session={
-            "prediction_source": "upload",
-            CANVAS_RGBA_KEY: vertical_stroke(),
-            TESTSET_KEY: saved_drawing(),
-        }
-    )
-    upload_model(app, "good.keras", session_model.model_bytes)
+    app = using_a_good_upload(session_model)
     costly = keras.Sequential(
         [keras.Input(shape=(28, 28, 1))]
         + [keras.layers.Conv2D(256, 3, padding="same") for _ in range(4)]
