@@ -13,8 +13,11 @@ from tests.conftest import ROOT
 APP = str(ROOT / "dashboard" / "app.py")
 
 
-def run_page(page, timeout=60) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=timeout).run()
+def run_page(page, timeout=60, query: dict | None = None) -> AppTest:
+    """The page through the real entry point, opened by a link with `query` if given."""
+    app = AppTest.from_file(APP, default_timeout=timeout)
+    app.query_params.update(query or {})
+    app.run()
     if page is not HOME:
         app.switch_page(str(page.path)).run()
     return app

@@ -16,12 +16,11 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
-from dashboard.navigation import HOME, available_pages
-from tests.conftest import ROOT
+from dashboard.navigation import available_pages
+from tests.pages.test_every_page import run_page
 
 pytestmark = pytest.mark.slow
 
-APP = str(ROOT / "dashboard" / "app.py")
 STEPS = int(os.environ.get("FUZZ_STEPS", "200"))
 # buttons that start minutes of work on the engine: the fuzzer's steps stay bounded
 LONG_WORK = {"train_start", "scratch_train_start", "scratch_check_run"}
@@ -50,12 +49,7 @@ def page_ids():
 
 
 def open_page(page, query: dict | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params.update(query or {})
-    app.run()
-    if page is not HOME:
-        app.switch_page(str(page.path)).run()
-    return app
+    return run_page(page, timeout=120, query=query)
 
 
 def no_exception(app: AppTest, what: str) -> None:

@@ -13,7 +13,7 @@ from core import data
 from core.data import DATA_DIR_VARIABLE
 from dashboard.navigation import available_pages
 from tests.core.test_data import fake_idx_folder
-from tests.pages.test_every_page import APP
+from tests.pages.test_every_page import run_page
 
 pytestmark = pytest.mark.slow  # every page, twice
 
@@ -30,10 +30,8 @@ def small_data(monkeypatch, tmp_path, request):
 
 
 def open_page(name: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
     [page] = [page for page in available_pages() if page.name == name]
-    app.switch_page(str(page.path)).run()
+    app = run_page(page, timeout=120)
     assert not app.exception, [error.value for error in app.exception]
     return app
 
