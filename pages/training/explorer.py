@@ -45,12 +45,12 @@ SAMPLE_SIZE = 20  # images in the explorer's sample
 
 def mean_images(images: np.ndarray, labels: np.ndarray, classes: int) -> list[np.ndarray]:
     """Each class's mean image; black for a class the data set holds no image of."""
-    return [
-        images[labels == k].mean(axis=0).astype(np.uint8)
-        if np.any(labels == k)
-        else np.zeros(images.shape[1:], dtype=np.uint8)
-        for k in range(classes)
-    ]
+    means = []
+    for k in range(classes):
+        members = images[labels == k]
+        blank = np.zeros(images.shape[1:], dtype=np.uint8)
+        means.append(members.mean(axis=0).astype(np.uint8) if len(members) else blank)
+    return means
 
 
 def explorer_view(dataset: str) -> None:
@@ -99,9 +99,7 @@ def explorer_view(dataset: str) -> None:
     st.header("The mean image of each class")
     st.image(
         [enlarge(image) for image in mean_images(x_train, y_train, len(names))],
-        caption=[
-            name if np.any(y_train == k) else f"{name} (no images)" for k, name in enumerate(names)
-        ],
+        caption=[name if count else f"{name} (no images)" for name, count in zip(names, counts)],
         width=84,
         alt=[f"the mean image of class {name}" for name in names],
     )
