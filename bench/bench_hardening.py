@@ -107,7 +107,7 @@ def upload_model(name: str, data: bytes) -> tuple[float, float, str]:
     app.segmented_control(key="prediction_source").set_value("upload").run()
     app.file_uploader(key="prediction_model_file").set_value((name, data, "application/zip"))
     blocked = timed(app)
-    pending = app.session_state["prediction_upload_check"] if _pending(app) else None
+    pending = app.session_state.get("prediction_upload_check", None)
     worker_seconds = 0.0
     if pending is not None:
         started = time.perf_counter()
@@ -115,13 +115,6 @@ def upload_model(name: str, data: bytes) -> tuple[float, float, str]:
         worker_seconds = time.perf_counter() - started
         blocked = max(blocked, timed(app))
     return blocked, worker_seconds, said(app)
-
-
-def _pending(app) -> bool:
-    try:
-        return app.session_state["prediction_upload_check"] is not None
-    except KeyError:
-        return False
 
 
 def main() -> None:
