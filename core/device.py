@@ -1,5 +1,5 @@
-"""Which device TensorFlow would train on. Importing TensorFlow takes seconds,
-so this is only called when someone asks."""
+"""Which device TensorFlow would train on. Training runs on the training engine's workers,
+so that is where it is asked (`engine_devices`); the web server never imports TensorFlow."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ def compute_devices() -> list[ComputeDevice]:
         ComputeDevice(device.name, device.device_type)
         for device in tf.config.list_physical_devices()
     ]
+
+
+def engine_devices(client) -> dict[str, list[ComputeDevice]]:
+    """Each worker's devices, by worker address. Asked of every worker at once with
+    client.run, beside any run in progress, not queued behind them."""
+    return {address: list(devices) for address, devices in client.run(compute_devices).items()}
 
 
 def describe_devices(devices: list[ComputeDevice]) -> str:

@@ -7,7 +7,9 @@
 A model here must take one 28x28 image (as (28, 28), (28, 28, 1) or a flat 784)
 and give 10 numbers. Softmax outputs are used as they are; raw scores (logits)
 are turned into probabilities with a softmax, and the check says which it is.
-TensorFlow is imported only inside the functions that need it.
+TensorFlow is imported only inside the functions that need it: the web server uses
+`plain_checked_model`, the same checks on the model run in NumPy (core.plain_model), and a
+worker compares the two on every upload (`check_same_answers`).
 
 An upload is refused before Keras reads it when its archive would inflate past a bound
 (each member, all of them, and config.json, which only describes layers), and before it
@@ -40,6 +42,8 @@ MAX_MULTIPLY_ADDS = 100_000_000  # per 28x28 image; the tutorial CNN needs about
 NUM_CLASSES = 10
 INPUT_SHAPES = ((28, 28), (28, 28, 1), (784,))  # per-image shapes a model may expect
 ZIP_MAGIC = b"PK\x03\x04"  # a .keras file is a zip archive
+PROBE_IMAGES = np.stack([np.zeros((28, 28)), np.full((28, 28), 0.5)])  # black and grey
+AGREEMENT = 1e-4  # NumPy against Keras: float32 sums in another order differ by ~1e-6
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")  # Keras puts bold text in its error messages
 
 
@@ -168,12 +172,7 @@ def check_model(model: Any) -> CheckedModel:
             f"the model has {len(inputs)} inputs and {len(outputs)} outputs; one of each is needed"
         )
     input_shape = tuple(inputs[0].shape[1:])
-    if input_shape not in INPUT_SHAPES:
-        accepted = ", ".join(str(shape) for shape in INPUT_SHAPES)
-        raise ModelCheckError(
-            f"the model expects images of shape {input_shape}, but this page gives 28 x 28 "
-            f"images; accepted input shapes are {accepted}"
-        )
+    _check_input_shape(input_shape)
     output_shape = tuple(outputs[0].shape[1:])
     if output_shape != (NUM_CLASSES,):
         raise ModelCheckError(
@@ -185,9 +184,22 @@ def check_model(model: Any) -> CheckedModel:
             f"the model expects {input_type} inputs, but this page gives brightness as floats "
             "from 0 to 1; build it with keras.Input(shape=(28, 28)), which takes float32"
         )
-    plain = np.stack([np.zeros((28, 28)), np.full((28, 28), 0.5)])  # black and grey images
+    return _probed(model, input_shape, int(model.count_params()))
+
+
+def _check_input_shape(input_shape: tuple) -> None:
+    if input_shape not in INPUT_SHAPES:
+        accepted = ", ".join(str(shape) for shape in INPUT_SHAPES)
+        raise ModelCheckError(
+            f"the model expects images of shape {input_shape}, but this page gives 28 x 28 "
+            f"images; accepted input shapes are {accepted}"
+        )
+
+
+def _probed(model: Any, input_shape: tuple[int, ...], parameters: int) -> CheckedModel:
+    """Ask the model about two plain images: one finite row of 10 scores each, or refused."""
     try:
-        answer = model(_batch(plain, input_shape), training=False)
+        answer = model(_batch(PROBE_IMAGES, input_shape), training=False)
         several = isinstance(answer, (dict, list, tuple))
         probe = None if several else np.array(answer, dtype=np.float64)
     except Exception as error:  # a model can load and still fail on data: a bad layer, ...
@@ -199,16 +211,43 @@ def check_model(model: Any) -> CheckedModel:
             f"the model answers with a {type(answer).__name__} of outputs; one tensor of "
             "10 class scores per image is needed"
         )
-    if probe.shape != (len(plain), NUM_CLASSES):
+    if probe.shape != (len(PROBE_IMAGES), NUM_CLASSES):
         raise ModelCheckError(
             f"the model gave outputs of shape {probe.shape[1:]} for one image, though it "
             "declares (10,); 10 class scores per image are needed"
         )
     if not np.all(np.isfinite(probe)):
         raise ModelCheckError("the model outputs NaN or infinity on a plain image")
-    return CheckedModel(
-        model, input_shape, looks_like_probabilities(probe), int(model.count_params())
-    )
+    return CheckedModel(model, input_shape, looks_like_probabilities(probe), parameters)
+
+
+def plain_checked_model(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> CheckedModel:
+    """The model of a .keras file run by core.plain_model (NumPy, no TensorFlow), checked as
+    load_model_bytes checks a Keras model. For the web server, on files a worker passed."""
+    from core.plain_model import UnsupportedModel, read_plain_model
+
+    check_archive(data, max_bytes)
+    try:
+        plain = read_plain_model(data)
+    except UnsupportedModel as error:
+        raise ModelCheckError(f"this page cannot run it: {error}") from None
+    except Exception as error:  # a zip without config.json, a weights file cut short...
+        raise ModelCheckError(f"the model file is damaged ({error_summary(error)})") from None
+    _check_input_shape(plain.input_shape)
+    return _probed(plain, plain.input_shape, plain.parameters)
+
+
+def check_same_answers(keras_model: CheckedModel, plain: CheckedModel, images) -> None:
+    """Refuse a model whose NumPy forward pass (what the web server runs) differs from
+    Keras' on these (N, 28, 28) images: no silently wrong probabilities."""
+    expected = class_probabilities(keras_model, images)
+    got = class_probabilities(plain, images)
+    gap = float(np.max(np.abs(expected - got)))
+    if not gap <= AGREEMENT:
+        raise ModelCheckError(
+            f"this page's own forward pass gives other probabilities than Keras for this "
+            f"model (by up to {gap:.2g}); it uses a layer setting this page does not run"
+        )
 
 
 def error_summary(error: Exception) -> str:

@@ -16,9 +16,7 @@ from dashboard.classroom import render_push_banner  # noqa: E402
 from dashboard.navigation import HOME, available_pages  # noqa: E402
 from dashboard.session_reaper import note_session  # noqa: E402
 from dashboard.sidebar import render_sidebar  # noqa: E402
-from dashboard.tensorflow_runtime import keep_keras_between_runs  # noqa: E402
 
-keep_keras_between_runs()  # see dashboard/tensorflow_runtime.py: 243 ms per rerun otherwise
 note_session()  # a closed tab's session is freed after the grace period (session_reaper.py)
 st.set_page_config(page_title="Deep learning, hands on", page_icon="🧠", layout="wide")
 navigation = st.navigation(

@@ -19,7 +19,6 @@ class PageEntry:
     title: str  # menu and card title
     icon: str  # Material icon shown in the menu
     learn: str  # one line: what a student will learn there
-    uses_tensorflow: bool  # whether opening it imports TensorFlow (slow first load)
 
     @property
     def path(self) -> Path:
@@ -35,7 +34,6 @@ HOME = PageEntry(
     "Home",
     ":material/home:",
     "What is here and where the data comes from.",
-    False,
 )
 
 PAGES: tuple[PageEntry, ...] = (
@@ -45,42 +43,36 @@ PAGES: tuple[PageEntry, ...] = (
         "Information & loss lab",
         ":material/functions:",
         "Surprisal, entropy, cross-entropy, KL and why classifiers use cross-entropy.",
-        False,
     ),
     PageEntry(
         "gradient_descent",
         "Gradient-descent lab",
         ":material/landscape:",
         "How the learning rate makes descent converge, oscillate or explode.",
-        False,
     ),
     PageEntry(
         "training",
         "Training studio",
         ":material/model_training:",
         "Train softmax regression, an MLP or a CNN and look inside it.",
-        False,  # runs train on the engine's workers; the page shows what they send back
     ),
     PageEntry(
         "prediction",
         "Prediction",
         ":material/draw:",
         "Draw a digit and see the 28x28 input a model sees and how sure it is.",
-        True,
     ),
     PageEntry(
         "class_board",
         "Class board",
         ":material/co_present:",
         "Open a class: students send runs and drawings, the board shows the whole class.",
-        False,
     ),
     PageEntry(
         "scratch",
         "From scratch",
         ":material/construction:",
         "Backpropagation against the numerical gradient on a NumPy network.",
-        False,
     ),
 )
 

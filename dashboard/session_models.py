@@ -2,7 +2,7 @@
 
 Kept in st.session_state (one list per browser session) as the bytes of their .keras
 files, bounded so a class of students cannot fill the server's memory; the oldest model
-is dropped first. A page that predicts turns the bytes into a Keras model once
+is dropped first. A page that predicts turns the bytes into a NumPy model once
 (`checked_model`), shared in the server process while a session uses it.
 """
 
@@ -59,16 +59,17 @@ def checked_model(model_bytes: bytes):
     """The model of a .keras file, loaded and checked once per server process.
 
     Every session predicting with the same model shares one loaded copy, which lives as
-    long as a session holds it (a session holds its last IN_USE_PER_SESSION). Imports
-    TensorFlow. Raises core.model_check.ModelCheckError for a file that is not a model.
+    long as a session holds it (a session holds its last IN_USE_PER_SESSION). It runs in
+    NumPy (core.plain_model): the web server never imports TensorFlow. Raises
+    core.model_check.ModelCheckError for a file that is not a model it can run.
     """
-    from core.model_check import load_model_bytes
+    from core.model_check import plain_checked_model
 
     digest = hashlib.sha256(model_bytes).hexdigest()
     with _loaded_lock:
         checked = _loaded.get(digest)
     if checked is None:
-        loaded = load_model_bytes(model_bytes)
+        loaded = plain_checked_model(model_bytes)
         with _loaded_lock:
             checked = _loaded.setdefault(digest, loaded)
     _hold(digest, checked)

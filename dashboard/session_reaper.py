@@ -12,7 +12,7 @@ session once it has been disconnected for the grace period the training engine u
 a closed tab's run (DASHBOARD_ORPHAN_GRACE_SECONDS, and a little less than the TTL):
 through Streamlit's own `Runtime.close_session`, which frees the session state, its
 media and uploaded files and its caches, as for a session Streamlit shuts down itself.
-Then a garbage collection (a Keras model is a cycle of objects) and `malloc_trim`, at
+Then a garbage collection (figures and results hold cycles) and `malloc_trim`, at
 most every COLLECT_SECONDS, give the memory back to the system.
 """
 
@@ -32,7 +32,7 @@ from core.engine.settings import grace_setting
 
 POLL_SECONDS = 5.0
 TTL_MARGIN_SECONDS = 5  # close before Streamlit's TTL: an expired session can't be found
-COLLECT_SECONDS = 30.0  # a full collection with TensorFlow loaded holds the GIL ~250 ms
+COLLECT_SECONDS = 30.0  # a full collection holds the GIL for ~100 ms
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()

@@ -160,6 +160,18 @@ class UploadCheck:
     sample: int  # test images scored per data set (None accuracies: stopped before the end)
 
 
+def _agreement_images():
+    """Plain, noisy and real-looking images for comparing two forward passes."""
+    import numpy as np
+
+    from core.model_check import PROBE_IMAGES
+
+    noise = np.random.default_rng(0).random((6, 28, 28))
+    stroke = np.zeros((28, 28))
+    stroke[4:24, 12:16] = 1.0  # a "1"
+    return np.concatenate([PROBE_IMAGES, noise, stroke[None]]).astype(np.float32)
+
+
 def upload_check_task(
     model_bytes: bytes,
     datasets: tuple[str, ...] = ("mnist",),
@@ -174,10 +186,19 @@ def upload_check_task(
 
     from core.data import DatasetError, load_dataset
     from core.metrics import accuracy, predicted_classes
-    from core.model_check import class_probabilities, load_model_bytes, multiply_adds, scaled
+    from core.model_check import (
+        check_same_answers,
+        class_probabilities,
+        load_model_bytes,
+        multiply_adds,
+        plain_checked_model,
+        scaled,
+    )
 
     with TaskContext(channel_for(run_key, channel)) as context:
         checked = load_model_bytes(model_bytes)  # raises ModelCheckError with the reason
+        # The web server runs the model in NumPy (core.plain_model): it must answer as Keras.
+        check_same_answers(checked, plain_checked_model(model_bytes), _agreement_images())
         accuracies, total, per_set = {}, 0, sample
         for dataset in datasets:
             try:

@@ -1,4 +1,4 @@
-"""Home: what the dashboard teaches, its pages, its data and its compute device."""
+"""Home: what the dashboard teaches, its pages, its data and the training engine's device."""
 
 import streamlit as st
 
@@ -42,11 +42,21 @@ for spec in DATASETS.values():
 st.table(rows, hide_index=True)
 
 with st.expander("Compute device"):
-    st.caption("Checking imports TensorFlow, which takes a few seconds the first time.")
-    if st.button("Check which device TensorFlow would use"):
-        from core.device import compute_devices, describe_devices
+    st.caption("Training runs on the training engine's workers: this asks each of them.")
+    if st.button("Check which device the training engine would use"):
+        from core.device import describe_devices, engine_devices
+        from core.engine import EngineUnavailable, engine_client
 
-        with st.spinner("Importing TensorFlow…"):
-            devices = compute_devices()
-        st.success(describe_devices(devices))
-        st.table([vars(device) for device in devices], hide_index=True)
+        try:
+            with st.spinner("Asking the training engine's workers…"):
+                by_worker = engine_devices(engine_client())
+        except EngineUnavailable as error:
+            st.error(str(error))
+        else:
+            devices = [device for found in by_worker.values() for device in found]
+            st.success(f"{len(by_worker)} worker(s). {describe_devices(devices)}")
+            st.table(
+                [{"worker": n, **vars(d)} for n, found in enumerate(by_worker.values(), 1)
+                 for d in found],
+                hide_index=True,
+            )  # fmt: skip

@@ -169,7 +169,7 @@ def _session_model() -> ActiveModel | None:
 
 
 def _checked(model_bytes: bytes) -> CheckedModel | None:
-    """The model of a run, loaded and checked once per server process (imports TensorFlow)."""
+    """The model of a run, loaded and checked once per server process (in NumPy)."""
     try:
         with st.spinner("Loading the model…"):
             return checked_model(model_bytes)

@@ -3,8 +3,9 @@
 Keras builds whatever layers a file describes, so a tiny file can ask for gigabytes and
 minutes per image. The page reads only the archive's listing itself; a worker loads the
 file, bounds its weights and multiply-adds, and scores it on a sample of the test images
-in small batches (with a progress bar and Stop). Only a model that passed is loaded here,
-once per server process (dashboard.session_models.checked_model).
+in small batches (with a progress bar and Stop), and checks that this server's NumPy
+forward pass (core.plain_model) answers as Keras does. Only a model that passed is loaded
+here, once per server process (dashboard.session_models.checked_model).
 """
 
 from __future__ import annotations

@@ -66,20 +66,25 @@ def test_home_cards_link_every_other_page():
     assert len(app.get("page_link")) == len(others)
 
 
-def test_device_check_names_a_device():
-    """The compute device is read only when asked (it imports TensorFlow)."""
+@pytest.mark.slow
+def test_device_check_asks_the_engines_workers():
+    """The compute device is that of the workers that train, asked when someone clicks."""
+    from core.engine import engine_client
+
     app = run_page(HOME)
-    app.button[0].click().run(timeout=120)
+    app.button[0].click().run(timeout=180)
     assert not app.exception
+    workers = len(engine_client().scheduler_info()["workers"])
+    assert app.success[0].value.startswith(f"{workers} worker(s). ")
     assert "CPU" in app.success[0].value or "GPU" in app.success[0].value
+    assert set(app.table[-1].value["worker"]) == set(range(1, workers + 1))
 
 
-@pytest.mark.parametrize(
-    "page", [p for p in available_pages() if not p.uses_tensorflow], ids=lambda p: p.name
-)
-def test_pages_without_tensorflow_never_import_it(page):
-    """The maths pages open instantly: checked in a fresh process, since other tests here
-    may have imported TensorFlow already."""
+@pytest.mark.parametrize("page", available_pages(), ids=lambda p: p.name)
+def test_no_page_imports_tensorflow(page):
+    """Pages open instantly and the web server stays small: training runs on the engine's
+    workers, and Prediction runs its models in NumPy (tests/pages/prediction checks that one
+    with a model). Checked in a fresh process, since other tests here import TensorFlow."""
     switch = "" if page is HOME else f"app.switch_page({str(page.path)!r}).run()\n"
     code = (
         "import sys\n"

@@ -152,3 +152,30 @@ def test_a_costly_upload_is_refused_on_the_worker(tmp_path):
     model.save(path)
     with pytest.raises(ModelCheckError, match="multiply-adds"):
         upload_check_task(path.read_bytes(), ("digits",), channel=LocalChannel())
+
+
+@pytest.mark.parametrize(
+    ("layer", "message"),
+    [
+        ("gelu", "this page cannot run it: its activation 'gelu'"),
+        ("leaky", "this page cannot run it: its ReLU layer is capped, shifted or leaky"),
+    ],
+)
+def test_an_upload_the_web_server_cannot_run_in_numpy_is_refused_on_the_worker(
+    tmp_path, layer, message
+):
+    """Keras loads and runs it, but the web server predicts in NumPy: refused with why."""
+    import keras
+
+    from core.model_check import ModelCheckError
+
+    last = (
+        [keras.layers.Dense(10, activation="gelu")]
+        if layer == "gelu"
+        else [keras.layers.Dense(10), keras.layers.ReLU(negative_slope=0.1)]
+    )
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), *last])
+    path = tmp_path / "model.keras"
+    model.save(path)
+    with pytest.raises(ModelCheckError, match=message):
+        upload_check_task(path.read_bytes(), ("digits",), channel=LocalChannel())
