@@ -11,6 +11,8 @@ LIMIT_VARIABLE = "DASHBOARD_RUN_LIMIT_MINUTES"  # one run's estimated time may n
 DEFAULT_LIMIT_MINUTES = 15  # the long tutorial CNN preset takes about 10 minutes alone
 MEMORY_VARIABLE = "DASHBOARD_WORKER_MEMORY_MB"  # a LocalCluster worker is restarted past this
 DEFAULT_WORKER_MEMORY_MB = 4_000  # TensorFlow and a run of the tutorial CNN take under 2 GB
+NICE_VARIABLE = "DASHBOARD_WORKER_NICE"  # how far a worker steps back for the web server
+DEFAULT_WORKER_NICE = 10  # a click beats a batch: the web server's turn comes first
 DEFAULT_GRACE_SECONDS = 60  # Streamlit keeps a disconnected session resumable for 2 minutes
 
 
@@ -48,6 +50,15 @@ def worker_memory_setting() -> tuple[int, str | None]:
     """Megabytes a worker may use: a model that asks for more (an upload describing a huge
     network) ends that worker's task, never the web server; its nanny starts it again."""
     return whole_number_setting(MEMORY_VARIABLE, DEFAULT_WORKER_MEMORY_MB, minimum=500)
+
+
+def worker_nice_setting() -> tuple[int, str | None]:
+    """Niceness a worker trains at (0 to 19). On a machine that also serves the pages, a
+    training batch waits while a student's click is answered; alone, it loses nothing."""
+    value, problem = whole_number_setting(NICE_VARIABLE, DEFAULT_WORKER_NICE, minimum=0)
+    if value > 19:
+        return DEFAULT_WORKER_NICE, f"{NICE_VARIABLE}={value} is past 19; using 10."
+    return value, problem
 
 
 def limit_setting() -> tuple[int, str | None]:

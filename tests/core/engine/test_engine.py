@@ -101,9 +101,12 @@ def test_training_streams_its_curve_and_stops_within_a_batch(real_data_dir):
     wait_until(lambda: len(job.snapshot().series.get("batch_loss", [])) >= 3, timeout=180)
     first = len(job.snapshot().series["batch_loss"])
     wait_until(lambda: len(job.snapshot().series["batch_loss"]) > first, timeout=60)
+    assert not job.stop_pending
     clicked = time.monotonic()
     job.request_stop()
+    assert job.stop_pending  # pressed; the page watches closely until the worker says so
     wait_until(lambda: job.snapshot().stop_seen, timeout=30, every=0.02)
+    assert not job.stop_pending
     seen = time.monotonic() - clicked
     job.join(60)
     snapshot = job.snapshot()
@@ -170,3 +173,34 @@ def test_the_same_seed_gives_the_same_curves_on_two_workers_training_at_once(rea
     first_curves, second_curves = (job.snapshot().series for job in jobs)
     for name in ("batch_loss", "batch_accuracy", "epoch_val_loss", "epoch_val_accuracy"):
         assert first_curves[name] == second_curves[name], name
+
+
+def thread_nice_values() -> list[int]:
+    return [os.getpriority(os.PRIO_PROCESS, int(task)) for task in os.listdir("/proc/self/task")]
+
+
+def test_workers_train_one_step_behind_the_web_server():
+    """Every thread of every worker, TensorFlow's too, at DASHBOARD_WORKER_NICE (10): a
+    student's click is answered before the next batch; this process is untouched."""
+    client = engine_client()
+    config = TrainConfig(
+        "mnist", ModelConfig("softmax"), "adam", 1e-3, 100, 1, 1_000, 0.1, seed=0, test_size=100
+    )
+    job = submit(training_task, config, kind="test")  # so TensorFlow's threads exist too
+    job.join(timeout=300)
+    per_worker = client.run(thread_nice_values)
+    assert per_worker and all(set(values) == {10} for values in per_worker.values()), per_worker
+    assert os.getpriority(os.PRIO_PROCESS, 0) == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("", (10, None)), ("0", (0, None)), ("19", (19, None)),
+     ("25", (10, "DASHBOARD_WORKER_NICE=25 is past 19; using 10.")),
+     ("low", (10, "DASHBOARD_WORKER_NICE='low' must be a whole number of at least 0; using 10."))],
+)  # fmt: skip
+def test_a_bad_worker_nice_value_is_named_with_the_default(monkeypatch, raw, expected):
+    from core.engine.settings import worker_nice_setting
+
+    monkeypatch.setenv("DASHBOARD_WORKER_NICE", raw)
+    assert worker_nice_setting() == expected
