@@ -158,6 +158,11 @@ class RemoteJob:
             self._live_read = time.monotonic()
             return self._live
 
+    @property
+    def stop_pending(self) -> bool:
+        """Stop was pressed here and the worker has not yet said that it saw it."""
+        return self._stop_requested and not self.finished and not self._read_live().get("stop_seen")
+
     def _stopped(self) -> bool:
         return self._stop_requested or bool(self._read_live().get("stop_seen"))
 

@@ -71,19 +71,29 @@ def start_training() -> None:
         st.error(str(error))
 
 
+STOP_NOTE_KEY = "_train_stop_note"  # what Stop's callback has to say, shown in the run
+
+
 def stop_training() -> None:
+    """Stop's on_click: it runs before the page does, so the worker hears it at once."""
     current = studio_runs.pending()
     if not studio_runs.is_training():
-        st.info("Nothing is training right now, so there is nothing to stop.")
+        st.session_state[STOP_NOTE_KEY] = None
         return
     current.job.request_stop()
-    st.toast(f"Stopping run {current.number} at the next batch…")
+    st.session_state[STOP_NOTE_KEY] = f"Stopping run {current.number} at the next batch…"
+
+
+STOP_WATCH_SECONDS = 0.2  # after Stop, until the run ends: the student sees it stop at once
 
 
 def live_panel() -> None:
     """The live run, redrawn on its own every live_interval(): twice a second while few
-    panels are open in this server process, less often when many are (views.py)."""
-    st.fragment(live_tick, run_every=live_interval())()
+    panels are open in this server process, less often when many are (views.py); five
+    times a second once Stop is pressed, until the run has ended."""
+    current = studio_runs.pending()
+    stopping = current is not None and current.job.stop_pending
+    st.fragment(live_tick, run_every=STOP_WATCH_SECONDS if stopping else live_interval())()
 
 
 def live_tick() -> None:
@@ -102,8 +112,15 @@ def run_buttons() -> None:
         "Train", type="primary", icon=":material/play_arrow:", width="stretch", key="train_start"
     ):
         start_training()
-    if stop_column.button("Stop", icon=":material/stop:", width="stretch", key="train_stop"):
-        stop_training()
+    stop_column.button(
+        "Stop", icon=":material/stop:", width="stretch", key="train_stop", on_click=stop_training
+    )
+    if STOP_NOTE_KEY in st.session_state:
+        note = st.session_state.pop(STOP_NOTE_KEY)
+        if note is None:
+            st.info("Nothing is training right now, so there is nothing to stop.")
+        else:
+            st.toast(note)
 
 
 def latest_run() -> None:
