@@ -24,8 +24,9 @@ $(VENV)/.dev-installed: requirements-dev.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
+# MALLOC_ARENA_MAX: a class's memory is given back when it leaves (deploy/serve_class.py)
 run: $(VENV)/.runtime-installed
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(HOST)
+	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.address $(HOST)
 
 # a class from PROCESSES streamlit processes behind HAProxy (Debian's haproxy package) with one
 # training engine; README "Running a class". SERVE_CLASS_ARGS: e.g. --scheduler, --also (other

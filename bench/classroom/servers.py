@@ -13,7 +13,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.serve_class import ClassServer, free_port, free_ports, wait_until_healthy
+from deploy.serve_class import (
+    WEB_ENVIRONMENT,
+    ClassServer,
+    free_port,
+    free_ports,
+    wait_until_healthy,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "artifacts" / "bench-classroom"
@@ -59,7 +65,7 @@ class OneProcess:
         self.process = subprocess.Popen(
             command,
             cwd=self.app_root,
-            env={**os.environ, **self.environment},
+            env={**os.environ, **WEB_ENVIRONMENT, **self.environment},  # as `make run` has
             stdout=log,
             stderr=subprocess.STDOUT,
         )

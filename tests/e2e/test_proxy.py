@@ -4,10 +4,13 @@ One ClassServer for the module: the training engine (a `dask scheduler` and a wo
 two `streamlit run` processes and HAProxy with deploy/haproxy.cfg.
 """
 
+import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
+from distributed import Client
 from playwright.sync_api import Page, expect
 
 from deploy.serve_class import ClassServer, free_ports
@@ -87,3 +90,14 @@ def test_a_training_streams_through_the_proxy_and_survives_a_reconnect(page: Pag
         timeout=60_000
     )
     expect_no_exception(page)
+
+
+def test_web_processes_start_with_few_malloc_arenas_and_workers_step_back(class_server):
+    """What lets a class's memory go back after it leaves (deploy/serve_class.py) and a
+    click beat a training batch (core/engine/worker_setup.py), on the real processes."""
+    for process in class_server.web:
+        environment = Path(f"/proc/{process.pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environment
+    with Client(class_server.scheduler_address, set_as_default=False) as client:
+        nice = client.run(os.getpriority, os.PRIO_PROCESS, 0)
+    assert nice and set(nice.values()) == {10}
