@@ -104,25 +104,10 @@ def open_view(page: Page, app_url: str, path: str) -> None:
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
-def test_nothing_is_cut_off_at_1280x720(page: Page, app_url, view):
+def test_nothing_is_cut_off_and_axe_finds_no_violation_at_1280x720(page: Page, app_url, view):
+    """One visit per view: its screenshots, cut-off text, Plotly labels, then axe-core."""
     open_view(page, app_url, VIEWS[view])
-    expect_no_exception(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"projector-{view}-window.png"))  # the first screen
-    screenshot(page, f"projector-{view}")  # and the whole page
-    assert page.evaluate(CUT_OFF_TEXT, SCROLLERS) == []
-    assert page.evaluate(PLOTLY_TEXT) == []
-
-
-@pytest.mark.parametrize("view", list(VIEWS))
-def test_axe_finds_no_accessibility_violation(page: Page, app_url, view):
-    open_view(page, app_url, VIEWS[view])
-    results = Axe().run(page)
-    violations = [
-        f"{rule['id']}: {rule['help']} ({len(rule['nodes'])}x, e.g. {rule['nodes'][0]['html'][:120]})"
-        for rule in results.response["violations"]
-    ]
-    assert not violations, "\n".join(violations)
+    check_view(page, view)
 
 
 def test_every_page_is_covered():
