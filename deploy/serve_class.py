@@ -7,7 +7,7 @@ One Python process runs on one core at most (the GIL), however big the machine: 
 needs several. This starts, and stops together on Ctrl-C:
 
 - the training engine: a `dask scheduler` with the settings the built-in cluster uses
-  (core.engine.cluster.SCHEDULER_CONFIG) and `dask worker` processes, unless
+  (core.engine.cluster.ENGINE_CONFIG) and `dask worker` processes, unless
   `--scheduler tcp://host:8786` names one that already runs;
 - `--processes` `streamlit run dashboard/app.py` processes on ports from `--first-port`,
   each given DASHBOARD_SCHEDULER (so runs, the queue and the quick model are shared) and
@@ -52,12 +52,12 @@ class ServeError(RuntimeError):
 
 
 def dask_environment() -> dict[str, str]:
-    """The built-in cluster's scheduler settings, as a `dask scheduler` reads them."""
-    from core.engine.cluster import SCHEDULER_CONFIG
+    """The built-in cluster's settings, as a `dask scheduler` and `dask worker` read them."""
+    from core.engine.cluster import ENGINE_CONFIG
 
     return {
         "DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value)
-        for key, value in SCHEDULER_CONFIG.items()
+        for key, value in ENGINE_CONFIG.items()
     }
 
 
@@ -201,7 +201,7 @@ class ClassServer:
                     "core.engine.worker_setup",
                     "--no-dashboard",
                 ],  # fmt: skip
-                {"PYTHONPATH": str(self.app_root)},
+                {**dask_environment(), "PYTHONPATH": str(self.app_root)},
             )
         )
         self._wait_for_workers(address, workers)

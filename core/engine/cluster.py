@@ -20,9 +20,16 @@ RETRY_SECONDS = 15  # an unreachable scheduler is asked again after this long, n
 # backlog), so the queue is one FIFO across workers and a run's place in it is known; a
 # worker that dies fails its run at once ("press Train to retry") instead of silently
 # restarting it elsewhere.
-SCHEDULER_CONFIG = {
+ENGINE_CONFIG = {
     "distributed.scheduler.worker-saturation": 1.0,
     "distributed.scheduler.allowed-failures": 0,
+    # Dask's own monitoring wakes every process of the engine many times a second (the
+    # workers' stack-sampling profiler every 10 ms, the event-loop tick every 20 ms, the
+    # system monitor every 0.5 s): an idle engine took 14 % of a core that the web server
+    # shares on a small machine; with these, 4 % (README "Capacity").
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
 }
 WORKER_PRELOAD = "core.engine.worker_setup"  # imports TensorFlow before the first run
 
@@ -77,7 +84,7 @@ def _connect():
     import dask
     from distributed import Client
 
-    dask.config.set(SCHEDULER_CONFIG)
+    dask.config.set(ENGINE_CONFIG)
     address = scheduler_address()
     if address is not None:
         try:

@@ -204,3 +204,19 @@ def test_a_bad_worker_nice_value_is_named_with_the_default(monkeypatch, raw, exp
 
     monkeypatch.setenv("DASHBOARD_WORKER_NICE", raw)
     assert worker_nice_setting() == expected
+
+
+def test_workers_run_with_the_engines_quieter_monitoring():
+    """ENGINE_CONFIG reaches the worker processes: no stack-sampling profiler, slow ticks."""
+    import dask
+
+    from core.engine.cluster import ENGINE_CONFIG
+
+    def seen():
+        return {key: dask.config.get(key) for key in ENGINE_CONFIG}
+
+    per_worker = engine_client().run(seen)
+    assert per_worker
+    for values in per_worker.values():
+        assert values["distributed.worker.profile.enabled"] is False
+        assert values["distributed.admin.tick.interval"] == "1s"
