@@ -109,8 +109,9 @@ async def warm_up(url: str, mix: Mix, record: Record, processes: int) -> None:
         for tab in tabs:
             query = students.pick_link(random.Random(0)) if page == "prediction" else ""
             await tab.open(page, query)
-        if page == "training":
-            await students.train_once(tabs[0], record, "fast_softmax")
+        if page == "training":  # a run's result read in every process, as in the class
+            for tab in tabs:
+                await students.train_once(tab, record, "fast_softmax")
             record.trainings.clear()
         if page == "prediction":
             for tab in tabs:
