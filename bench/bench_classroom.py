@@ -280,7 +280,8 @@ def print_figures(name, record: Record, warm_problems: int, start, end, observed
     say(
         f"{name}.cpu: web processes' Python threads {cpu['web_python']:.0%} of one core, "
         f"their TensorFlow threads {cpu['web_tensorflow']:.0%}, the engine's processes "
-        f"{cpu['engine']:.0%} (over {cpu['seconds']:.0f} s; load {start.load:.1f} at the "
+        f"{cpu['engine']:.0%}, the simulated students and the Chromium observer "
+        f"{cpu['students']:.0%} (over {cpu['seconds']:.0f} s; load {start.load:.1f} at the "
         f"start, {end.load:.1f} at the end, {os.cpu_count()} cores)"
     )
     if observed is not None:

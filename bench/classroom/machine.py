@@ -76,6 +76,22 @@ class CpuMark:
     web_tensorflow: float
     engine: float
     load: float
+    students: float = 0.0  # this benchmark and its Chromium: clients that share the cores
+
+
+OBSERVER_COMMANDS = ("chrom", "node", "headless")  # the observer's browser and Playwright
+
+
+def students_seconds() -> float:
+    """CPU of this process (the simulated students) and of the observer's browser."""
+    total = cpu_seconds(os.getpid())
+    for pid in descendants(os.getpid()):
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().startswith(OBSERVER_COMMANDS):
+                total += cpu_seconds(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 @dataclass
@@ -110,6 +126,7 @@ class Sampler:
             sum(tensorflow_seconds(pid) for pid in self.web),
             engine,
             os.getloadavg()[0],
+            students_seconds(),
         )
 
     def start(self) -> Sampler:
@@ -137,4 +154,5 @@ def cpu_between(before: CpuMark, after: CpuMark) -> dict[str, float]:
         "web_python": (after.web_total - before.web_total - tensorflow) / seconds,
         "web_tensorflow": tensorflow / seconds,
         "engine": (after.engine - before.engine) / seconds,
+        "students": (after.students - before.students) / seconds,
     }

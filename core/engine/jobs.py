@@ -160,8 +160,11 @@ class RemoteJob:
 
     @property
     def stop_pending(self) -> bool:
-        """Stop was pressed here and the worker has not yet said that it saw it."""
-        return self._stop_requested and not self.finished and not self._read_live().get("stop_seen")
+        """Stop was pressed here and the worker has not yet said that it saw it (asked of the
+        scheduler each time, not from the last read: the page says 'stopped' at once)."""
+        if not self._stop_requested or self.finished:
+            return False
+        return not self._read_live(force=True).get("stop_seen")
 
     def _stopped(self) -> bool:
         return self._stop_requested or bool(self._read_live().get("stop_seen"))
