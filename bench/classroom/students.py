@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from urllib.parse import parse_qsl, urlencode
 
@@ -31,8 +32,26 @@ LONG_RUN = (
     "train_family=softmax&train_optimizer=sgd&train_learning_rate=0.01&train_batch_size=16"
     "&train_epochs=20&train_subset_size=60000&train_validation_split=0"
 )
-FINISHED = r"Run \d+ (finished|was stopped|failed)"
-STOPPED_SHOWN = r"Stopped: measuring|Run \d+ was stopped"
+RUN_NUMBER = re.compile(r"Run (\d+)")
+
+
+def finished(run: int) -> str:
+    """This run's result line. Not any run's: the Look inside tab shows the last one's on
+    every rerun, so the next Train click would seem to finish at once."""
+    return rf"Run {run} (finished|was stopped|failed)"
+
+
+def stopped_shown(run: int) -> str:
+    return rf"Stopped: measuring|Run {run} was stopped"
+
+
+def next_run_number(tab: Tab) -> int:
+    """The number Train gives the next run: one more than the newest the page has shown."""
+    return 1 + max(
+        (int(n) for shown in tab.shown for n in RUN_NUMBER.findall(shown.text)), default=0
+    )
+
+
 # the settings a math student moves, per page (the rest keep their defaults)
 MOVED = {
     "information": ("section", "p", "q", "base", "temperature", "logits", "n", "names"),
@@ -156,6 +175,7 @@ async def load_preset(tab: Tab, preset: str) -> None:
 
 async def train_once(tab: Tab, record: Record, preset: str) -> Training | None:
     """Press Train; note when it leaves the queue and when the page shows the result."""
+    run = next_run_number(tab)
     training = Training(preset, time.perf_counter())
     record.trainings.append(training)
     if await tab.click("train_start", "train") is None:
@@ -165,7 +185,7 @@ async def train_once(tab: Tab, record: Record, preset: str) -> Training | None:
     if started is None:
         return None
     training.queue_wait = started.at - training.clicked
-    done = await tab.wait_for(FINISHED, training.clicked, RESULT_SECONDS)
+    done = await tab.wait_for(finished(run), training.clicked, RESULT_SECONDS)
     if done is not None:
         training.result = done.at - training.clicked
         training.outcome = next(
@@ -175,6 +195,7 @@ async def train_once(tab: Tab, record: Record, preset: str) -> Training | None:
 
 
 async def train_and_stop(tab: Tab, record: Record) -> None:
+    run = next_run_number(tab)
     clicked = time.perf_counter()
     if await tab.click("train_start", "train") is None:
         return
@@ -184,10 +205,10 @@ async def train_and_stop(tab: Tab, record: Record) -> None:
     pressed = time.perf_counter()
     if await tab.click("train_stop", "stop") is None:
         return
-    shown = await tab.wait_for(STOPPED_SHOWN, pressed, 60)
+    shown = await tab.wait_for(stopped_shown(run), pressed, 60)
     if shown is not None:
         record.stops.append(shown.at - pressed)
-    await tab.wait_for(FINISHED, pressed, RESULT_SECONDS)
+    await tab.wait_for(finished(run), pressed, RESULT_SECONDS)
 
 
 async def prediction_student(base_url: str, record: Record, rng, deadline: float) -> None:

@@ -36,4 +36,6 @@ def test_smoke_run_answers_every_student_without_errors(real_data_dir, chromium,
     assert 0 < before <= peak and after > 0
     assert re.search(r"smoke\.browser: input->result p50 \d+", printed), printed
     assert "problem(s)" not in printed.split("smoke.browser:")[1].splitlines()[0]
-    assert re.search(r"smoke\.cpu: .*the Chromium observer \d+% .*load [\d.]+ at the start", printed)
+    assert re.search(
+        r"smoke\.cpu: .*the Chromium observer \d+% .*load [\d.]+ at the start", printed
+    )
