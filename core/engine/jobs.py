@@ -159,6 +159,11 @@ class RemoteJob:
             return self._live
 
     @property
+    def stop_requested(self) -> bool:
+        """Stop was pressed here (whether or not the worker has seen it yet)."""
+        return self._stop_requested
+
+    @property
     def stop_pending(self) -> bool:
         """Stop was pressed here and the worker has not yet said that it saw it (asked of the
         scheduler each time, not from the last read: the page says 'stopped' at once)."""

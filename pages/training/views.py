@@ -106,7 +106,7 @@ def live_view(current: PendingRun) -> None:
         st.progress(min(1.0, progress.get("fraction", 0.0)), text=progress_text(progress))
         if snapshot.stop_seen:
             st.caption("Stopped: measuring the test accuracy of the model trained so far…")
-        elif current.job.stop_pending:
+        elif current.job.stop_requested:  # the snapshot just read says not seen yet
             st.caption("Stopping at the end of this batch…")
         elif progress.get("phase") not in (None, "training"):
             st.caption(progress["phase"].capitalize() + "…")

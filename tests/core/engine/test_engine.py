@@ -104,7 +104,7 @@ def test_training_streams_its_curve_and_stops_within_a_batch(real_data_dir):
     assert not job.stop_pending
     clicked = time.monotonic()
     job.request_stop()
-    assert job.stop_pending  # pressed; the page watches closely until the worker says so
+    assert job.stop_pending and job.stop_requested  # pressed; the page watches closely
     wait_until(lambda: job.snapshot().stop_seen, timeout=30, every=0.02)
     assert not job.stop_pending
     seen = time.monotonic() - clicked
