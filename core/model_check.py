@@ -237,9 +237,19 @@ def plain_checked_model(data: bytes, max_bytes: int = MAX_MODEL_BYTES) -> Checke
     return _probed(plain, plain.input_shape, plain.parameters)
 
 
-def check_same_answers(keras_model: CheckedModel, plain: CheckedModel, images) -> None:
+def agreement_images() -> np.ndarray:
+    """Plain, noisy and digit-like (N, 28, 28) images for comparing two forward passes."""
+    noise = np.random.default_rng(0).random((6, 28, 28))
+    stroke = np.zeros((28, 28))
+    stroke[4:24, 12:16] = 1.0  # a "1"
+    return np.concatenate([PROBE_IMAGES, noise, stroke[None]]).astype(np.float32)
+
+
+def check_same_answers(keras_model: CheckedModel, plain: CheckedModel, images=None) -> None:
     """Refuse a model whose NumPy forward pass (what the web server runs) differs from
-    Keras' on these (N, 28, 28) images: no silently wrong probabilities."""
+    Keras' on these (N, 28, 28) images (default: agreement_images()): no silently wrong
+    probabilities."""
+    images = agreement_images() if images is None else images
     expected = class_probabilities(keras_model, images)
     got = class_probabilities(plain, images)
     gap = float(np.max(np.abs(expected - got)))
